@@ -1,0 +1,81 @@
+"""What the hidden suites are written with: the `check` marker, failures, and the learner client.
+
+A suite is a pytest file whose tests take the `learner` fixture (a `LearnerClient` for
+the suite's exercise), ask it for observations, and compare them with values the judge
+computed itself. A test fails by raising `CheckFailed` with a message for the learner.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pytest
+import torch
+
+from grader.feedback import describe_error, location_of
+from grader.results import Location
+from grader.session import Reply, WorkerSession
+
+DEVICES = [
+    pytest.param("cpu", id="cpu"),
+    pytest.param("cuda", id="cuda", marks=pytest.mark.skipif(not torch.cuda.is_available(), reason="not run: no GPU")),
+]
+
+
+def check(title: str, points: float = 1, timeout: float | None = None) -> Callable:
+    """Mark a test as a graded check worth `points`, shown to the learner as `title`."""
+    return pytest.mark.check(title=title, points=points, timeout=timeout)
+
+
+class CheckFailed(Exception):
+    """A check's verdict: the learner's code does not do what the contract asks."""
+
+    def __init__(self, message: str, location: Location | None = None, status: str = "failed"):
+        super().__init__(message)
+        self.message = message
+        self.location = location
+        self.status = status
+
+
+def fail(message: str, location: Location | None = None) -> None:
+    raise CheckFailed(message, location)
+
+
+class LearnerClient:
+    """The suites' view of one exercise of one submission, through the worker."""
+
+    def __init__(self, session: WorkerSession, exercise: str, blocked: CheckFailed | None = None):
+        self.session = session
+        self.exercise = exercise
+        self.blocked = blocked
+        self.timeout_s: float | None = None
+        self.last_reply: Reply | None = None
+        self.output: list[str] = []
+
+    def reply(self, probe: str, **args: Any) -> Reply:
+        """Run a probe and return the raw reply (for checks that expect an exception)."""
+        if self.blocked is not None:
+            raise self.blocked
+        reply = self.session.call({"op": "probe", "exercise": self.exercise, "probe": probe, "args": args}, self.timeout_s)
+        self.last_reply = reply
+        if reply.stdout:
+            self.output.append(reply.stdout)
+        if reply.crash:
+            raise CheckFailed(f"{reply.crash}.", location_of(None, reply.where))
+        return reply
+
+    def probe(self, probe: str, **args: Any) -> Any:
+        """Run a probe and return its value; a learner error fails the check with its message."""
+        reply = self.reply(probe, **args)
+        if not reply.ok:
+            raise_error(reply)
+        return reply.value
+
+    @property
+    def where(self) -> Location | None:
+        return location_of(None, self.last_reply.where) if self.last_reply else None
+
+
+def raise_error(reply: Reply) -> None:
+    error = reply.error or {}
+    status = "error" if error.get("kind") == "internal" else "failed"
+    raise CheckFailed(describe_error(error), location_of(error, reply.where), status=status)

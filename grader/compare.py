@@ -1,0 +1,102 @@
+"""Comparing what the learner's code produced with what the judge expects, in words.
+
+All comparisons use the judge's own torch on validated plain tensors. Nothing here calls
+anything that came from the worker.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from grader.checks import fail
+from grader.observations import ObjectObservation, TensorObservation
+
+ATOL = 1e-5
+RTOL = 1e-4
+
+
+def is_missing(value: Any) -> bool:
+    return isinstance(value, dict) and value.get("__missing__") is True
+
+
+def describe_value(value: Any) -> str:
+    if is_missing(value):
+        return "nothing (the attribute does not exist)"
+    if isinstance(value, TensorObservation):
+        return f"a tensor of shape {value.shape}"
+    if isinstance(value, ObjectObservation):
+        return f"a {value.type_name} ({value.repr})"
+    if value is None:
+        return "None"
+    text = repr(value)
+    return f"a {type(value).__name__} ({text[:80]}{'...' if len(text) > 80 else ''})"
+
+
+def fmt_index(index: tuple[int, ...]) -> str:
+    return "(" + ", ".join(str(i) for i in index) + ("," if len(index) == 1 else "") + ")"
+
+
+def fmt_number(x: float) -> str:
+    return f"{x:.6g}"
+
+
+def expect_tensor_like(actual: Any, what: str, *, shape: tuple[int, ...] | None = None, device: str | None = None, dtype: str | None = "float32") -> TensorObservation:
+    """Check type, device, dtype and shape; return the observation for a value comparison."""
+    if not isinstance(actual, TensorObservation):
+        fail(f"{what} should be a tensor, but it is {describe_value(actual)}.")
+    if not actual.is_plain_tensor:
+        fail(f"{what} is a {actual.type_name}, not a plain torch.Tensor: return ordinary tensors.")
+    if device is not None and actual.device.split(":")[0] != device.split(":")[0]:
+        fail(f"{what} is on device {actual.device}, expected {device}: create no tensor on a fixed device; use the device of your inputs and parameters.")
+    if dtype is not None and actual.dtype != dtype:
+        fail(f"{what} has dtype {actual.dtype}, expected {dtype}.")
+    if shape is not None and actual.shape != tuple(shape):
+        fail(f"{what} has shape {actual.shape}, expected {tuple(shape)}.")
+    if actual.values is None:
+        fail(f"{what} is too large to compare ({actual.shape}).")
+    return actual
+
+
+def closeness(actual: torch.Tensor, expected: torch.Tensor, atol: float, rtol: float) -> torch.Tensor:
+    """Elementwise 'close' with NaN never close, on the judge's own float64 copies."""
+    a, e = actual.double(), expected.double()
+    return (a - e).abs() <= atol + rtol * e.abs()
+
+
+def matches(actual: TensorObservation, expected: torch.Tensor, atol: float = ATOL, rtol: float = RTOL) -> bool:
+    if actual.values is None or tuple(actual.values.shape) != tuple(expected.shape):
+        return False
+    return bool(closeness(actual.values, expected, atol, rtol).all())
+
+
+def expect_close(
+    actual: Any, expected: torch.Tensor, what: str, *, device: str | None = None, atol: float = ATOL, rtol: float = RTOL,
+    mistakes: dict[str, torch.Tensor] | None = None,
+) -> None:
+    """Fail with the largest difference and its index unless `actual` matches `expected`."""
+    expected = expected.detach().cpu()
+    observation = expect_tensor_like(actual, what, shape=tuple(expected.shape), device=device, dtype=str(expected.dtype).replace("torch.", ""))
+    values = observation.values
+    close = closeness(values, expected, atol, rtol)
+    if bool(close.all()):
+        return
+    nan = torch.isnan(values.double())
+    difference = (values.double() - expected.double()).abs().masked_fill(nan, float("inf"))
+    flat = int(difference.reshape(-1).argmax()) if difference.numel() else 0
+    index = tuple(int(i) for i in torch.unravel_index(torch.tensor(flat), tuple(expected.shape))) if expected.dim() else ()
+    got, want = values.reshape(-1)[flat].item(), expected.reshape(-1)[flat].item()
+    wrong = int((~close).sum())
+    where = f" at index {fmt_index(index)}" if index else ""
+    if bool(nan.any()):
+        message = f"{what} contains NaN ({int(nan.sum())} of {values.numel()} entries){where}: expected {fmt_number(want)}."
+    else:
+        message = (
+            f"{what} has wrong values: the largest difference is {fmt_number(abs(got - want))}{where} "
+            f"(expected {fmt_number(want)}, got {fmt_number(got)}); {wrong} of {values.numel()} entries differ."
+        )
+    for label, candidate in (mistakes or {}).items():
+        if matches(observation, candidate.detach().cpu(), atol, rtol):
+            message += f" Your result equals {label}."
+            break
+    fail(message)

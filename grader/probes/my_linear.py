@@ -1,0 +1,104 @@
+"""Probes for exercise 1, `my_linear.MyLinear`."""
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import nn
+
+from grader.probes import MISSING, blank_instance, optional_attribute
+from grader.worker.learner import Learner, ProbeFailure
+
+MODULE, CLASS = "my_linear", "MyLinear"
+
+
+def construct(learner: Learner, in_features: int, out_features: int, bias: bool, seed: int) -> nn.Module:
+    cls = learner.cls(MODULE, CLASS)
+    torch.manual_seed(seed)
+    return learner.call(f"{CLASS}({in_features}, {out_features}, bias={bias})", cls, in_features, out_features, bias=bias)
+
+
+def injected(learner: Learner, weights: torch.Tensor, bias: torch.Tensor | None, device: str) -> nn.Module:
+    """A MyLinear whose parameters are the judge's, set without running the learner's __init__."""
+    module = blank_instance(learner.cls(MODULE, CLASS))
+    module.in_features, module.out_features = weights.shape
+    module.weights = nn.Parameter(weights.to(device))
+    if bias is None:
+        module.register_parameter("bias", None)
+    else:
+        module.bias = nn.Parameter(bias.to(device))
+    return module
+
+
+def probe_construct(learner: Learner, in_features: int, out_features: int, bias: bool, seed: int) -> dict[str, Any]:
+    module = construct(learner, in_features, out_features, bias, seed)
+    if not isinstance(module, nn.Module):
+        raise ProbeFailure("not_a_module", f"{CLASS} is not a subclass of nn.Module", name=CLASS)
+    return {
+        "in_features": optional_attribute(module, "in_features"),
+        "out_features": optional_attribute(module, "out_features"),
+        "weights": optional_attribute(module, "weights"),
+        "bias": optional_attribute(module, "bias"),
+        "parameter_names": [name for name, _ in learner.call(f"{CLASS}.named_parameters()", module.named_parameters)],
+        "state_dict_keys": list(learner.call(f"{CLASS}.state_dict()", module.state_dict).keys()),
+    }
+
+
+def probe_seeded_weights(learner: Learner, in_features: int, out_features: int, seeds: list[int]) -> list[Any]:
+    """The initial weights and bias for each seed, to check reproducibility."""
+    result = []
+    for seed in seeds:
+        module = construct(learner, in_features, out_features, True, seed)
+        result.append({"weights": optional_attribute(module, "weights"), "bias": optional_attribute(module, "bias")})
+    return result
+
+
+def probe_forward(learner: Learner, weights: torch.Tensor, bias: torch.Tensor | None, x: torch.Tensor, device: str) -> Any:
+    module = injected(learner, weights, bias, device)
+    return learner.call(f"{CLASS}.forward", module.forward, x.to(device))
+
+
+def probe_gradients(
+    learner: Learner, weights: torch.Tensor, bias: torch.Tensor | None, x: torch.Tensor, grad_output: torch.Tensor, device: str
+) -> dict[str, Any]:
+    """Backpropagate `sum(forward(x) * grad_output)` and report each leaf's gradient."""
+    module = injected(learner, weights, bias, device)
+    x = x.to(device).requires_grad_(True)
+    output = learner.call(f"{CLASS}.forward", module.forward, x)
+    if not isinstance(output, torch.Tensor):
+        return {"output": output}
+    if not output.requires_grad:
+        return {"output": output, "detached": True}
+    if tuple(output.shape) != tuple(grad_output.shape):
+        return {"output": output}
+    (output * grad_output.to(device)).sum().backward()
+    return {
+        "output": output,
+        "weights": module.weights.grad,
+        "bias": module.bias.grad if bias is not None else None,
+        "x": x.grad,
+    }
+
+
+def probe_train(
+    learner: Learner, in_features: int, out_features: int, seed: int, weights: torch.Tensor, bias: torch.Tensor,
+    x: torch.Tensor, target: torch.Tensor, lr: float, steps: int, device: str,
+) -> dict[str, Any]:
+    """Build the learner's module, load the judge's values, and train it with torch.optim.SGD."""
+    module = construct(learner, in_features, out_features, True, seed)
+    try:
+        learner.call(f"{CLASS}.load_state_dict", module.load_state_dict, {"weights": weights, "bias": bias})
+    except Exception:
+        raise ProbeFailure("state_dict", "load_state_dict({'weights', 'bias'}) failed on your module") from None
+    module = learner.call(f"{CLASS}.to({device!r})", module.to, device)
+    optimizer = torch.optim.SGD(module.parameters(), lr=lr)
+    x, target = x.to(device), target.to(device)
+    losses = []
+    for _ in range(steps):
+        optimizer.zero_grad()
+        output = learner.call(f"{CLASS}.forward", module, x)
+        loss = ((output - target) ** 2).mean()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.detach().item())
+    return {"weights": module.weights, "bias": module.bias, "losses": losses}

@@ -1,0 +1,131 @@
+"""The one result model that every report renders.
+
+Scores are computed here, once; renderers only read them.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+STATUSES = ("passed", "failed", "error", "skipped")
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in the learner's own files."""
+
+    file: str
+    line: int = 0
+    code: str = ""
+
+
+@dataclass
+class CheckResult:
+    id: str
+    title: str
+    status: str
+    max_score: float
+    message: str = ""
+    location: Location | None = None
+    output: str = ""
+    duration_s: float = 0.0
+    device: str | None = None
+
+    @property
+    def score(self) -> float:
+        return self.max_score if self.status == "passed" else 0.0
+
+    @property
+    def counted(self) -> bool:
+        """Skipped checks (e.g. CUDA without a GPU) count toward neither score nor maximum."""
+        return self.status != "skipped"
+
+
+@dataclass
+class ExerciseResult:
+    name: str
+    checks: list[CheckResult] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def score(self) -> float:
+        return sum(c.score for c in self.checks if c.counted)
+
+    @property
+    def max_score(self) -> float:
+        return sum(c.max_score for c in self.checks if c.counted)
+
+
+@dataclass
+class SubmissionResult:
+    id: str
+    path: str
+    exercises: list[ExerciseResult] = field(default_factory=list)
+    duration_s: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def score(self) -> float:
+        return sum(e.score for e in self.exercises)
+
+    @property
+    def max_score(self) -> float:
+        return sum(e.max_score for e in self.exercises)
+
+    @property
+    def full_marks(self) -> bool:
+        return self.score == self.max_score
+
+
+@dataclass
+class RunResult:
+    submissions: list[SubmissionResult]
+    grader_version: str
+    torch_version: str
+    devices: list[str]
+    started_at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "grader_version": self.grader_version,
+            "torch_version": self.torch_version,
+            "devices": self.devices,
+            "started_at": self.started_at,
+            "submissions": [submission_to_dict(s) for s in self.submissions],
+        }
+
+
+def _check_to_dict(check: CheckResult) -> dict[str, Any]:
+    return {
+        "id": check.id,
+        "title": check.title,
+        "status": check.status,
+        "score": check.score,
+        "max_score": check.max_score,
+        "message": check.message,
+        "location": asdict(check.location) if check.location else None,
+        "output": check.output,
+        "device": check.device,
+        "duration_s": round(check.duration_s, 4),
+    }
+
+
+def submission_to_dict(submission: SubmissionResult) -> dict[str, Any]:
+    return {
+        "id": submission.id,
+        "path": submission.path,
+        "score": submission.score,
+        "max_score": submission.max_score,
+        "duration_s": round(submission.duration_s, 3),
+        "timings": {k: round(v, 3) for k, v in submission.timings.items()},
+        "exercises": [
+            {
+                "name": e.name,
+                "score": e.score,
+                "max_score": e.max_score,
+                "error": e.error,
+                "checks": [_check_to_dict(c) for c in e.checks],
+            }
+            for e in submission.exercises
+        ],
+    }

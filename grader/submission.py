@@ -1,0 +1,57 @@
+"""Finding submissions on disk and each exercise's source file within one.
+
+A submission is a directory. `grade PATH` grades PATH itself when it holds an exercise
+file, else each of its subdirectories as one learner's submission.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.exercises import EXERCISES, Exercise
+
+SOURCE_SUFFIXES = (".py", ".ipynb")
+
+
+@dataclass(frozen=True)
+class Submission:
+    id: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class SourceLookup:
+    """Where an exercise's code is in a submission, or why it cannot be graded."""
+
+    path: Path | None
+    problem: str = ""
+
+
+def _holds_exercise(directory: Path) -> bool:
+    return any((directory / f"{e.name}{suffix}").is_file() for e in EXERCISES for suffix in SOURCE_SUFFIXES)
+
+
+def find_submissions(paths: list[Path]) -> list[Submission]:
+    submissions: list[Submission] = []
+    for path in paths:
+        path = path.resolve()
+        if _holds_exercise(path):
+            submissions.append(Submission(id=path.name, path=path))
+            continue
+        for child in sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+            submissions.append(Submission(id=child.name, path=child))
+    return submissions
+
+
+def locate_source(directory: Path, exercise: Exercise) -> SourceLookup:
+    """The file to grade for `exercise`; notebooks are found here and read elsewhere."""
+    candidates = [directory / f"{exercise.name}{suffix}" for suffix in SOURCE_SUFFIXES]
+    present = [c for c in candidates if c.is_file()]
+    if len(present) > 1:
+        names = " and ".join(p.name for p in present)
+        return SourceLookup(None, f"both {names} are present: keep only one of them.")
+    if not present:
+        return SourceLookup(None, f"file not found: expected {exercise.filename} in the submission directory.")
+    if present[0].suffix == ".ipynb":
+        return SourceLookup(None, f"notebook submissions are not supported yet: hand in {exercise.filename} instead of {present[0].name}.")
+    return SourceLookup(present[0])

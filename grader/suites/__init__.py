@@ -1,0 +1,1 @@
+"""Hidden suites: one pytest file per exercise, one test per graded check."""

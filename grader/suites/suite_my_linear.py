@@ -1,0 +1,158 @@
+"""Hidden suite for exercise 1, `my_linear.MyLinear`."""
+import pytest
+import torch
+
+from grader.checks import DEVICES, LearnerClient, check, fail
+from grader.compare import describe_value, expect_close, expect_tensor_like, is_missing
+from grader.suites.inputs import randn
+
+EXERCISE = "my_linear"
+IN, OUT = 4, 3
+
+
+def reference_parameters(seed: int = 1) -> tuple[torch.Tensor, torch.Tensor]:
+    return randn(seed, IN, OUT), randn(seed + 100, OUT)
+
+
+@check("MyLinear keeps in_features and out_features")
+def test_init_sizes(learner: LearnerClient):
+    built = learner.probe("construct", in_features=IN, out_features=OUT, bias=True, seed=0)
+    for name, value in (("in_features", IN), ("out_features", OUT)):
+        if built[name] != value:
+            fail(f"MyLinear({IN}, {OUT}).{name} should be {value}, but it is {describe_value(built[name])}.")
+
+
+@check("weights is an nn.Parameter of shape (in_features, out_features)")
+def test_init_weights(learner: LearnerClient):
+    weights = learner.probe("construct", in_features=IN, out_features=OUT, bias=True, seed=0)["weights"]
+    expect_tensor_like(weights, f"MyLinear({IN}, {OUT}).weights", dtype=None)
+    if not weights.is_parameter:
+        fail(f"MyLinear({IN}, {OUT}).weights is a plain tensor; wrap it in nn.Parameter so that the module trains it.")
+    if weights.shape == (OUT, IN):
+        fail(f"MyLinear({IN}, {OUT}).weights has shape {weights.shape}, the layout of nn.Linear.weight; this exercise uses (in_features, out_features) = {(IN, OUT)} because forward computes x @ weights.")
+    expect_tensor_like(weights, f"MyLinear({IN}, {OUT}).weights", shape=(IN, OUT))
+
+
+@check("bias is an nn.Parameter of shape (out_features,)")
+def test_init_bias(learner: LearnerClient):
+    bias = learner.probe("construct", in_features=IN, out_features=OUT, bias=True, seed=0)["bias"]
+    if bias is None or is_missing(bias):
+        fail(f"MyLinear({IN}, {OUT}, bias=True).bias should be an nn.Parameter of shape {(OUT,)}, but it is {describe_value(bias)}.")
+    expect_tensor_like(bias, f"MyLinear({IN}, {OUT}).bias", shape=(OUT,))
+    if not bias.is_parameter:
+        fail(f"MyLinear({IN}, {OUT}).bias is a plain tensor; wrap it in nn.Parameter so that the module trains it.")
+
+
+@check("MyLinear(..., bias=False) has no bias parameter")
+def test_init_without_bias(learner: LearnerClient):
+    built = learner.probe("construct", in_features=IN, out_features=OUT, bias=False, seed=0)
+    names = built["parameter_names"]
+    if "bias" in names or built["bias"] is not None:
+        fail(
+            f"MyLinear({IN}, {OUT}, bias=False) still has a bias ({describe_value(built['bias'])}; parameters: {names}). "
+            "The bias argument is ignored, as in the lesson's code: when bias=False, set "
+            "self.register_parameter('bias', None) instead of creating a parameter."
+        )
+    if names != ["weights"]:
+        fail(f"MyLinear({IN}, {OUT}, bias=False) should have exactly one parameter, 'weights'; it has {names}.")
+
+
+@check("initial values are finite, random, and reproducible with torch.manual_seed")
+def test_init_random_reproducible(learner: LearnerClient):
+    first, again, other = learner.probe("seeded_weights", in_features=IN, out_features=OUT, seeds=[0, 0, 1])
+    for name in ("weights", "bias"):
+        a, b, c = (expect_tensor_like(d[name], f"MyLinear({IN}, {OUT}).{name}", dtype=None) for d in (first, again, other))
+        if not bool(torch.isfinite(a.values).all()):
+            fail(f"MyLinear({IN}, {OUT}).{name} starts with values that are not finite (NaN or inf).")
+        if not torch.equal(a.values, b.values):
+            fail(f"MyLinear({IN}, {OUT}).{name} differs between two constructions after the same torch.manual_seed(0): draw the initial values from torch's generator (e.g. torch.randn), not from Python's random or numpy.")
+        if torch.equal(a.values, c.values):
+            fail(f"MyLinear({IN}, {OUT}).{name} is the same for torch.manual_seed(0) and torch.manual_seed(1): initialise it randomly (e.g. torch.randn).")
+
+
+@check("state_dict() has exactly the keys 'weights' and 'bias'")
+def test_state_dict_keys(learner: LearnerClient):
+    keys = learner.probe("construct", in_features=IN, out_features=OUT, bias=True, seed=0)["state_dict_keys"]
+    if keys != ["weights", "bias"]:
+        fail(f"MyLinear({IN}, {OUT}).state_dict() has the keys {keys}; expected ['weights', 'bias'] (register only these two, with these names).")
+
+
+@check("forward(x) computes x @ weights + bias", points=2)
+@pytest.mark.parametrize("device", DEVICES)
+def test_forward(learner: LearnerClient, device: str):
+    weights, bias = reference_parameters()
+    x = randn(2, 5, IN)
+    y = learner.probe("forward", weights=weights, bias=bias, x=x, device=device)
+    expect_close(
+        y, x @ weights + bias, f"forward(x) for x of shape {tuple(x.shape)}", device=device,
+        mistakes={"x @ weights, without + bias": x @ weights, "x @ weights - bias": x @ weights - bias},
+    )
+
+
+@check("forward accepts any number of leading dimensions, including none")
+@pytest.mark.parametrize("device", DEVICES)
+def test_forward_leading_dimensions(learner: LearnerClient, device: str):
+    weights, bias = reference_parameters()
+    for x in (randn(3, 2, 3, IN), randn(4, IN)):
+        y = learner.probe("forward", weights=weights, bias=bias, x=x, device=device)
+        expect_close(y, x @ weights + bias, f"forward(x) for x of shape {tuple(x.shape)}", device=device)
+
+
+@check("forward without a bias computes x @ weights")
+@pytest.mark.parametrize("device", DEVICES)
+def test_forward_without_bias(learner: LearnerClient, device: str):
+    weights, _ = reference_parameters()
+    x = randn(5, 5, IN)
+    y = learner.probe("forward", weights=weights, bias=None, x=x, device=device)
+    expect_close(y, x @ weights, "forward(x) of a MyLinear with bias=False (self.bias is None)", device=device)
+
+
+def gradients(learner: LearnerClient, device: str, which: str) -> None:
+    """Compare one leaf's gradient of sum(forward(x) * g) with what autograd gives the reference."""
+    weights, bias = reference_parameters()
+    x, g = randn(6, 5, IN), randn(7, 5, OUT)
+    observed = learner.probe("gradients", weights=weights, bias=bias, x=x, grad_output=g, device=device)
+    expect_close(observed["output"], x @ weights + bias, "forward(x), whose gradient is checked here,", device=device)
+    if observed.get("detached"):
+        fail("forward(x) returns a tensor that autograd cannot differentiate (no grad_fn): do not use .detach(), .data, torch.no_grad() or numpy inside forward.")
+    leaves = {"weights": weights.clone().requires_grad_(), "bias": bias.clone().requires_grad_(), "x": x.clone().requires_grad_()}
+    ((leaves["x"] @ leaves["weights"] + leaves["bias"]) * g).sum().backward()
+    label = {"weights": "the gradient of the loss with respect to weights", "bias": "the gradient of the loss with respect to bias", "x": "the gradient of the loss with respect to the input x"}[which]
+    if observed.get(which) is None:
+        fail(f"{label} is None after loss.backward(): {which} is not connected to forward's result.")
+    expect_close(observed[which], leaves[which].grad, label, device=device)
+
+
+@check("autograd gives the right gradient for weights")
+@pytest.mark.parametrize("device", DEVICES)
+def test_gradient_weights(learner: LearnerClient, device: str):
+    gradients(learner, device, "weights")
+
+
+@check("autograd gives the right gradient for bias")
+@pytest.mark.parametrize("device", DEVICES)
+def test_gradient_bias(learner: LearnerClient, device: str):
+    gradients(learner, device, "bias")
+
+
+@check("autograd gives the right gradient for the input x")
+@pytest.mark.parametrize("device", DEVICES)
+def test_gradient_input(learner: LearnerClient, device: str):
+    gradients(learner, device, "x")
+
+
+@check("end to end: MyLinear trains with torch.optim.SGD like the reference", points=2)
+@pytest.mark.parametrize("device", DEVICES)
+def test_training(learner: LearnerClient, device: str):
+    weights, bias = reference_parameters(3)
+    x, target = randn(8, 16, IN), randn(9, 16, OUT)
+    lr, steps = 0.05, 5
+    trained = learner.probe("train", in_features=IN, out_features=OUT, seed=0, weights=weights, bias=bias, x=x, target=target, lr=lr, steps=steps, device=device)
+    w, b = weights.clone().requires_grad_(), bias.clone().requires_grad_()
+    optimizer = torch.optim.SGD([w, b], lr=lr)
+    for _ in range(steps):
+        optimizer.zero_grad()
+        ((x @ w + b - target) ** 2).mean().backward()
+        optimizer.step()
+    expect_close(trained["weights"], w.detach(), f"weights after {steps} SGD steps", device=device, atol=1e-4)
+    expect_close(trained["bias"], b.detach(), f"bias after {steps} SGD steps", device=device, atol=1e-4)

@@ -1,0 +1,73 @@
+"""The worker's request loop: read a request, run one probe, send back plain data."""
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import time
+from typing import Any
+
+from grader import protocol
+from grader.worker.learner import Learner, LearnerError, ProbeFailure, describe_exception
+from grader.worker.plain import to_plain
+
+PROBE_PACKAGE = "grader.probes"
+
+
+def handle(request: dict[str, Any], learner: Learner) -> dict[str, Any]:
+    op = request.get("op")
+    if op == "ping":
+        return {"ok": True, "value": {"pid": os.getpid()}}
+    if op == "load":
+        module = learner.module(request["exercise"])
+        names = sorted(n for n, v in vars(module).items() if isinstance(v, type) and v.__module__ == module.__name__)
+        return {"ok": True, "value": {"classes": names[:50]}}
+    if op == "probe":
+        probes = importlib.import_module(f"{PROBE_PACKAGE}.{request['exercise']}")
+        probe = getattr(probes, "probe_" + request["probe"])
+        result = probe(learner, **request.get("args", {}))
+        return {"ok": True, "value": to_plain(result), "where": learner.last_called}
+    return {"ok": False, "error": {"kind": "internal", "message": f"unknown request {op!r}"}}
+
+
+def answer(request: dict[str, Any], learner: Learner) -> dict[str, Any]:
+    learner.last_called = None
+    try:
+        reply = handle(request, learner)
+    except LearnerError as exc:
+        reply = {"ok": False, "error": {"kind": "exception", "during": exc.during, **exc.info}}
+    except ProbeFailure as exc:
+        reply = {"ok": False, "error": {"kind": exc.kind, "message": exc.message, "details": to_plain(exc.details)}}
+    except BaseException as exc:  # a probe bug, or learner code reached outside Learner.call
+        info = describe_exception(exc, learner.submission_dir)
+        kind = "exception" if info["frames"] else "internal"
+        reply = {"ok": False, "error": {"kind": kind, "during": request.get("probe", op_name(request)), **info}}
+    reply.setdefault("where", learner.last_called)
+    return reply
+
+
+def op_name(request: dict[str, Any]) -> str:
+    return str(request.get("op"))
+
+
+def serve(read_fd: int, write_fd: int, submission_dir: str) -> None:
+    started = time.monotonic()
+    import torch  # noqa: F401  (imported here so that the hello frame reports its cost)
+
+    learner = Learner(submission_dir)
+    protocol.write_frame(write_fd, {"ok": True, "value": {"hello": True, "startup_s": time.monotonic() - started}})
+    while True:
+        try:
+            request = protocol.read_frame(read_fd)
+        except protocol.ChannelClosed:
+            return
+        reply = answer(request, learner)
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:
+                pass
+        try:
+            protocol.write_frame(write_fd, reply)
+        except Exception as exc:  # e.g. the learner returned something torch cannot save
+            protocol.write_frame(write_fd, {"ok": False, "error": {"kind": "internal", "message": f"could not send the reply: {type(exc).__name__}"}})
