@@ -100,3 +100,49 @@ def expect_close(
             message += f" Your result equals {label}."
             break
     fail(message)
+
+
+def as_plain(value: Any) -> Any:
+    """Observed or expected data with tensors turned into lists, for equality and display."""
+    if isinstance(value, TensorObservation):
+        return {"tensor": value.values.tolist() if value.values is not None else None, "dtype": value.dtype}
+    if isinstance(value, torch.Tensor):
+        return {"tensor": value.tolist(), "dtype": str(value.dtype).replace("torch.", "")}
+    if isinstance(value, ObjectObservation):
+        return {"object": value.type_name}
+    if isinstance(value, (list, tuple)):
+        return [as_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: as_plain(v) for k, v in value.items()}
+    return value
+
+
+def show(value: Any, limit: int = 160) -> str:
+    text = repr(as_plain(value))
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def expect_same_batches(actual: Any, expected: list[Any], what: str) -> None:
+    """Compare a list of batches with the reference loader's, naming the first difference."""
+    observed, wanted = as_plain(actual), as_plain(expected)
+    if not isinstance(observed, list):
+        fail(f"{what}: iterating gave {describe_value(actual)} instead of a list of batches.")
+    if observed == wanted:
+        return
+    for index, (got, want) in enumerate(zip(observed, wanted)):
+        if got != want:
+            hint = ""
+            if isinstance(got, dict) and isinstance(want, dict) and set(got) != set(want):
+                hint = f" The batch has the keys {sorted(got)}; expected {sorted(want)}."
+            elif repr(sorted(map(repr, _flatten(got)))) == repr(sorted(map(repr, _flatten(want)))):
+                hint = " It holds the right samples in a different order: return the sample at the index you are given."
+            fail(f"{what}: batch {index} differs from the reference DataLoader's. Expected {show(want)}, got {show(got)}.{hint}")
+    fail(f"{what}: {len(observed)} batches instead of the reference DataLoader's {len(wanted)}.")
+
+
+def _flatten(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [item for v in value.values() for item in _flatten(v)]
+    if isinstance(value, list):
+        return [item for v in value for item in _flatten(v)]
+    return [value]

@@ -1,0 +1,140 @@
+"""Hidden suite for exercise 3, `custom_dataset.CustomDataset`, against the reference DataLoader."""
+from typing import Any
+
+import torch
+
+from grader.checks import LearnerClient, check, fail
+from grader.compare import describe_value, expect_same_batches, show
+from grader.feedback import describe_error
+from grader.probes.loader_options import build_loader
+
+EXERCISE = "custom_dataset"
+TEXT = ["Happy", "Amazing", "Sad", "Unhappy", "Glum", "Joyful", "Gloomy"]
+LABELS = ["Positive", "Positive", "Negative", "Negative", "Negative", "Positive", "Negative"]
+N = len(TEXT)
+
+
+def reference_batches(options: dict[str, Any], labels: Any = LABELS) -> list[Any]:
+    """What torch's DataLoader yields over the same samples held in a plain list."""
+    samples = [{"Text": TEXT[i], "Class": labels[i]} for i in range(N)]
+    return list(build_loader(samples, options, N, reference=True))
+
+
+def loader_check(learner: LearnerClient, options: dict[str, Any], what: str, labels: Any = LABELS) -> None:
+    observed = learner.probe("loader", text=TEXT, labels=labels, options=options)
+    expect_same_batches(observed, reference_batches(options, labels), what)
+
+
+@check("len(dataset) is the number of samples")
+def test_len(learner: LearnerClient):
+    length = learner.probe("len", text=TEXT, labels=LABELS)
+    if length != N:
+        fail(f"len(CustomDataset(text, labels)) for {N} samples returned {describe_value(length)}, expected {N}.")
+
+
+def items(learner: LearnerClient, indices: list[int], labels: Any = LABELS) -> list[dict[str, Any]]:
+    return learner.probe("items", text=TEXT, labels=labels, indices=indices)
+
+
+def expect_item(outcome: dict[str, Any], expected: dict[str, Any]) -> None:
+    index = outcome["index"]
+    if "error" in outcome:
+        fail(describe_error({"kind": "exception", "during": f"dataset[{index}]", **outcome["error"]}))
+    value = outcome["value"]
+    if not isinstance(value, dict):
+        fail(f"dataset[{index}] should be a dict, but it is {describe_value(value)}.")
+    if sorted(value) != ["Class", "Text"]:
+        fail(f"dataset[{index}] has the keys {sorted(value)}; expected exactly 'Text' and 'Class' (spelled this way, capitalised).")
+    if show(value) != show(expected):
+        fail(f"dataset[{index}] is {show(value)}; expected {show(expected)}.")
+
+
+@check("dataset[i] is {'Text': text[i], 'Class': labels[i]}", points=2)
+def test_getitem(learner: LearnerClient):
+    for outcome in items(learner, list(range(N))):
+        i = outcome["index"]
+        expect_item(outcome, {"Text": TEXT[i], "Class": LABELS[i]})
+
+
+@check("negative indices count from the end, as for a list")
+def test_getitem_negative(learner: LearnerClient):
+    for outcome in items(learner, [-1, -N]):
+        i = outcome["index"]
+        expect_item(outcome, {"Text": TEXT[i], "Class": LABELS[i]})
+
+
+@check("an index out of range raises IndexError")
+def test_getitem_out_of_range(learner: LearnerClient):
+    for outcome in items(learner, [N, N + 3, -N - 1]):
+        raised = (outcome.get("error") or {}).get("exc_type")
+        if raised != "IndexError":
+            got = f"raised {raised}" if raised else f"returned {show(outcome.get('value'))}"
+            fail(f"dataset[{outcome['index']}] for a dataset of {N} samples {got}; it should raise IndexError (a DataLoader and a for loop rely on it).")
+
+
+@check("text and labels of different lengths raise ValueError naming both lengths")
+def test_length_mismatch(learner: LearnerClient):
+    outcome = learner.probe("mismatch", text=TEXT, labels=LABELS[:4])
+    if not outcome["raised"]:
+        fail(f"CustomDataset(text, labels) with {N} texts and 4 labels raised nothing; it should raise ValueError.")
+    if outcome.get("not_implemented"):
+        fail(describe_error({"kind": "exception", "during": "CustomDataset(text, labels)", **outcome}))
+    if outcome["exc_type"] != "ValueError":
+        fail(f"CustomDataset(text, labels) with {N} texts and 4 labels raised {outcome['exc_type']}: {outcome['message']}; it should raise ValueError.")
+    if str(N) not in outcome["message"] or "4" not in outcome["message"]:
+        fail(f"the ValueError says {outcome['message']!r}; name both lengths ({N} and 4) so that the user sees what is wrong.")
+
+
+@check("labels given as a 1-d tensor work")
+def test_labels_tensor(learner: LearnerClient):
+    labels = torch.tensor([1, 1, 0, 0, 0, 1, 0])
+    for outcome in items(learner, list(range(N)), labels=labels):
+        i = outcome["index"]
+        expect_item(outcome, {"Text": TEXT[i], "Class": labels[i]})
+
+
+@check("DataLoader(batch_size=2) gives the lesson's batches")
+def test_loader_batches(learner: LearnerClient):
+    loader_check(learner, {"batch_size": 2}, "DataLoader(dataset, batch_size=2)")
+
+
+@check("DataLoader(shuffle=True) with a seeded generator matches the reference order")
+def test_loader_shuffle(learner: LearnerClient):
+    loader_check(learner, {"batch_size": 3, "shuffle": True, "seed": 7}, "DataLoader(dataset, batch_size=3, shuffle=True, generator=seeded)")
+
+
+@check("DataLoader with a sampler matches the reference")
+def test_loader_sampler(learner: LearnerClient):
+    loader_check(learner, {"batch_size": 2, "sampler": {"kind": "indices", "indices": [6, 0, 3, 3, 1]}}, "DataLoader(dataset, sampler=[6, 0, 3, 3, 1])")
+    loader_check(learner, {"batch_size": 2, "sampler": {"kind": "subset_random", "indices": [1, 2, 4, 5], "seed": 3}}, "DataLoader(dataset, sampler=SubsetRandomSampler)")
+
+
+@check("DataLoader with a batch_sampler matches the reference")
+def test_loader_batch_sampler(learner: LearnerClient):
+    loader_check(learner, {"batch_sampler": {"kind": "batches", "batches": [[4, 2], [0], [6, 5, 1]]}}, "DataLoader(dataset, batch_sampler=[[4, 2], [0], [6, 5, 1]])")
+
+
+@check("DataLoader(drop_last=True) drops the incomplete last batch")
+def test_loader_drop_last(learner: LearnerClient):
+    loader_check(learner, {"batch_size": 3, "drop_last": True}, "DataLoader(dataset, batch_size=3, drop_last=True)")
+
+
+@check("DataLoader with a custom collate_fn matches the reference")
+def test_loader_collate_fn(learner: LearnerClient):
+    loader_check(learner, {"batch_size": 3, "collate": "pairs"}, "DataLoader(dataset, batch_size=3, collate_fn=pairs)")
+
+
+@check("DataLoader(num_workers=2) loads in worker processes", timeout=60)
+def test_loader_workers(learner: LearnerClient):
+    loader_check(learner, {"batch_size": 2, "shuffle": True, "seed": 11, "num_workers": 2, "context": "fork"}, "DataLoader(dataset, batch_size=2, shuffle=True, num_workers=2)")
+
+
+@check("DataLoader with the 'spawn' start method (the dataset must be picklable)", timeout=60)
+def test_loader_spawn(learner: LearnerClient):
+    loader_check(learner, {"batch_size": 2, "num_workers": 1, "context": "spawn"}, "DataLoader(dataset, batch_size=2, num_workers=1, multiprocessing_context='spawn')")
+
+
+@check("end to end: tensor labels, shuffled and default-collated like the reference")
+def test_loader_end_to_end(learner: LearnerClient):
+    labels = torch.tensor([1, 1, 0, 0, 0, 1, 0])
+    loader_check(learner, {"batch_size": 2, "shuffle": True, "seed": 5, "drop_last": True}, "DataLoader(dataset with tensor labels, batch_size=2, shuffle=True, drop_last=True)", labels=labels)
