@@ -115,11 +115,18 @@ def pytest_args(exercises: list[Exercise]) -> list[str]:
     ]
 
 
-def grade_submission(submission: Submission, exercises: list[Exercise] | None = None, limits: WorkerLimits | None = None) -> SubmissionResult:
-    """Grade one submission directory; never raises for anything the learner did."""
+def grade_submission(
+    submission: Submission, exercises: list[Exercise] | None = None, limits: WorkerLimits | None = None,
+    session: WorkerSession | None = None,
+) -> SubmissionResult:
+    """Grade one submission directory; never raises for anything the learner did.
+
+    `session` may be one already started for this submission (so that its worker warms up
+    while the judge does other work); it is closed here.
+    """
     exercises = list(exercises or EXERCISES)
-    began = time.monotonic()
-    with WorkerSession(submission.path, limits) as session:
+    began = session.created_at if session else time.monotonic()
+    with session or WorkerSession(submission.path, limits) as session:
         session.start()
         plugin = GradingPlugin(session, submission, exercises)
         saved = os.environ.pop("PYTEST_ADDOPTS", None)

@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import grader
-from grader import protocol
-from grader.observations import ObservationError, validate
+
+# torch (through `protocol` and `observations`) is imported inside the methods that need it,
+# so that a worker can be started while the judge is still importing torch.
 
 OUTPUT_CAP = 8_000
 OUTPUT_FILE_LIMIT = 16 * 1024 * 1024
@@ -79,6 +80,7 @@ class WorkerSession:
 
     def __init__(self, submission_dir: Path, limits: WorkerLimits | None = None):
         self.limits = limits or WorkerLimits()
+        self.created_at = time.monotonic()
         self.root = Path(tempfile.mkdtemp(prefix="grade-"))
         self.workdir = self.root / "submission"
         copy_submission(submission_dir, self.workdir)
@@ -122,6 +124,8 @@ class WorkerSession:
         self.timings.worker_starts += 1
 
     def _wait_ready(self) -> str | None:
+        from grader import protocol
+
         try:
             protocol.read_frame(self._from_worker, time.monotonic() + self.limits.startup_timeout_s)
         except protocol.ChannelTimeout:
@@ -175,6 +179,9 @@ class WorkerSession:
         return reply
 
     def _exchange(self, request: dict[str, Any], timeout_s: float) -> Reply:
+        from grader import protocol
+        from grader.observations import ObservationError
+
         self.start()
         if not self._ready:
             problem = self._wait_ready()
@@ -221,6 +228,8 @@ class WorkerSession:
 
 
 def validate_reply(raw: Any) -> Reply:
+    from grader.observations import ObservationError, validate
+
     if type(raw) is not dict or type(raw.get("ok")) is not bool:
         raise ObservationError("a reply must be a dict with a boolean 'ok'")
     where = raw.get("where")

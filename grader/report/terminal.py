@@ -1,0 +1,61 @@
+"""The terminal view: per submission and exercise a score, and each failed check explained."""
+from __future__ import annotations
+
+import textwrap
+
+import click
+
+from grader.report.text import terminal_safe
+from grader.results import CheckResult, SubmissionResult
+
+MARKS = {"passed": ("PASS", "green"), "failed": ("FAIL", "red"), "error": ("ERROR", "red"), "skipped": ("SKIP", "yellow")}
+
+
+def _points(score: float, max_score: float) -> str:
+    return f"{score:g}/{max_score:g}"
+
+
+def _check_lines(check: CheckResult) -> list[str]:
+    word, colour = MARKS[check.status]
+    lines = [f"    {click.style(word, fg=colour, bold=True)} {terminal_safe(check.title, 1, 200)}  {_points(check.score, check.max_score)}"]
+    body = terminal_safe(check.message, 10, 1500)
+    lines += textwrap.wrap(body, width=100, initial_indent="         ", subsequent_indent="         ") or []
+    if check.location is not None:
+        where = f"{check.location.file}:{check.location.line}" if check.location.line else check.location.file
+        code = f"   {terminal_safe(check.location.code, 1, 120)}" if check.location.code else ""
+        lines.append(f"         at {terminal_safe(where, 1, 200)}{code}")
+    if check.output.strip():
+        lines.append("         your code printed:")
+        lines += ["           | " + line for line in terminal_safe(check.output, 8, 800).splitlines()]
+    return lines
+
+
+def render_submission(submission: SubmissionResult, verbose: bool = False) -> str:
+    total = _points(submission.score, submission.max_score)
+    head = click.style(terminal_safe(submission.id, 1, 100), bold=True)
+    lines = [f"{head}  {total}" + ("  (full marks)" if submission.full_marks else "")]
+    for exercise in submission.exercises:
+        lines.append(f"  {exercise.name:<22} {_points(exercise.score, exercise.max_score)}")
+        if exercise.error:
+            lines += textwrap.wrap(terminal_safe(exercise.error, 5, 800), width=100, initial_indent="    ", subsequent_indent="    ")
+            continue
+        for check in exercise.checks:
+            if check.status in ("failed", "error") or (verbose and check.status != "skipped"):
+                lines += _check_lines(check)
+    skipped = [c for e in submission.exercises for c in e.checks if c.status == "skipped"]
+    if skipped:
+        reasons = sorted({c.message for c in skipped})
+        lines.append(f"  {len(skipped)} checks not run ({'; '.join(reasons)}); they count toward neither score nor maximum.")
+    if verbose and submission.timings:
+        t = submission.timings
+        lines.append(
+            f"  time: {t.get('total_s', 0):.2f} s in all; worker started {t.get('worker_starts', 0):g}x "
+            f"({t.get('worker_startup_s', 0):.2f} s, mostly `import torch`), {t.get('worker_calls', 0):g} calls "
+            f"({t.get('worker_calls_s', 0):.2f} s)"
+        )
+    return "\n".join(lines)
+
+
+def render_summary(submissions: list[SubmissionResult]) -> str:
+    full = sum(1 for s in submissions if s.full_marks)
+    return f"{len(submissions)} submissions graded, {full} with full marks."
