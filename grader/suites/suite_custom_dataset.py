@@ -5,7 +5,7 @@ import torch
 
 from grader.checks import LearnerClient, check, fail
 from grader.compare import describe_value, expect_same_batches, show
-from grader.feedback import describe_error
+from grader.feedback import describe_error, location_of
 from grader.probes.loader_options import build_loader
 
 EXERCISE = "custom_dataset"
@@ -39,7 +39,7 @@ def items(learner: LearnerClient, indices: list[int], labels: Any = LABELS) -> l
 def expect_item(outcome: dict[str, Any], expected: dict[str, Any]) -> None:
     index = outcome["index"]
     if "error" in outcome:
-        fail(describe_error({"kind": "exception", "during": f"dataset[{index}]", **outcome["error"]}))
+        fail(describe_error({"kind": "exception", "during": f"dataset[{index}]", **outcome["error"]}), location_of(outcome["error"]))
     value = outcome["value"]
     if not isinstance(value, dict):
         fail(f"dataset[{index}] should be a dict, but it is {describe_value(value)}.")
@@ -78,7 +78,7 @@ def test_length_mismatch(learner: LearnerClient):
     if not outcome["raised"]:
         fail(f"CustomDataset(text, labels) with {N} texts and 4 labels raised nothing; it should raise ValueError.")
     if outcome.get("not_implemented"):
-        fail(describe_error({"kind": "exception", "during": "CustomDataset(text, labels)", **outcome}))
+        fail(describe_error({"kind": "exception", "during": "CustomDataset(text, labels)", **outcome}), location_of(outcome))
     if outcome["exc_type"] != "ValueError":
         fail(f"CustomDataset(text, labels) with {N} texts and 4 labels raised {outcome['exc_type']}: {outcome['message']}; it should raise ValueError.")
     if str(N) not in outcome["message"] or "4" not in outcome["message"]:
