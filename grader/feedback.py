@@ -40,6 +40,20 @@ def _known_bug(error: dict[str, Any]) -> str | None:
             f"`{code}` calls a number like a function: in Python, `(1/n)(...)` is a call, not a "
             "product (the lesson's code has this bug). Multiply with `*`: `(1/n) * torch.sum(...)`."
         )
+    if exc_type == "RuntimeError" and "Expected all tensors to be on the same device" in message:
+        devices = re.search(r"devices?, (\S+) and (\S+?)!", message)
+        pair = f" ({devices.group(1)} and {devices.group(2)})" if devices else ""
+        return (
+            f"`{code or error.get('during')}` mixes tensors on different devices{pair}. Create no tensor on a "
+            "fixed device: use the device of your inputs and parameters (e.g. `x.device`, "
+            "`torch.zeros_like(...)`), so that the code works on the CPU and on a GPU."
+        )
+    if "pickle" in message.lower() and ("spawn" in str(error.get("during", "")) or "DataLoader" in str(error.get("during", ""))):
+        return (
+            f"{error.get('during')} failed because your dataset cannot be pickled ({exc_type}: {message}). "
+            "With num_workers > 0 and the 'spawn' start method, the dataset is pickled: keep no lambdas, "
+            "open files or generators in it."
+        )
     return None
 
 
