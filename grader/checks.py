@@ -11,7 +11,7 @@ from typing import Any, Callable
 import pytest
 import torch
 
-from grader.feedback import describe_error, location_of
+from grader.feedback import describe_error, error_category, location_of
 from grader.results import Location
 from grader.session import Reply, WorkerSession
 
@@ -21,23 +21,32 @@ DEVICES = [
 ]
 
 
-def check(title: str, points: float = 1, timeout: float | None = None) -> Callable:
-    """Mark a test as a graded check worth `points`, shown to the learner as `title`."""
-    return pytest.mark.check(title=title, points=points, timeout=timeout)
+def check(title: str, points: float = 1, timeout: float | None = None, hidden: bool = False) -> Callable:
+    """Mark a test as a graded check worth `points`, shown to the learner as `title`.
+
+    A hidden check's inputs, expected values and messages are for instructors only; the
+    learner sees its title, its status and the category of its failure.
+    """
+    return pytest.mark.check(title=title, points=points, timeout=timeout, hidden=hidden)
 
 
 class CheckFailed(Exception):
     """A check's verdict: the learner's code does not do what the contract asks."""
 
-    def __init__(self, message: str, location: Location | None = None, status: str = "failed"):
+    def __init__(
+        self, message: str, location: Location | None = None, status: str = "failed",
+        category: str = "wrong result", detail: dict[str, Any] | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.location = location
         self.status = status
+        self.category = category
+        self.detail = detail
 
 
-def fail(message: str, location: Location | None = None) -> None:
-    raise CheckFailed(message, location)
+def fail(message: str, location: Location | None = None, category: str = "wrong result", detail: dict[str, Any] | None = None) -> None:
+    raise CheckFailed(message, location, category=category, detail=detail)
 
 
 class LearnerClient:
@@ -60,7 +69,8 @@ class LearnerClient:
         if reply.stdout:
             self.output.append(reply.stdout)
         if reply.crash:
-            raise CheckFailed(f"{reply.crash}.", location_of(None, reply.where))
+            category = "timed out" if reply.crash.startswith("timed out") else "crashed"
+            raise CheckFailed(f"{reply.crash}.", location_of(None, reply.where), category=category)
         return reply
 
     def probe(self, probe: str, **args: Any) -> Any:
@@ -78,4 +88,4 @@ class LearnerClient:
 def raise_error(reply: Reply) -> None:
     error = reply.error or {}
     status = "error" if error.get("kind") == "internal" else "failed"
-    raise CheckFailed(describe_error(error), location_of(error, reply.where), status=status)
+    raise CheckFailed(describe_error(error), location_of(error, reply.where), status=status, category=error_category(error))

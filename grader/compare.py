@@ -5,6 +5,7 @@ anything that came from the worker.
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import torch
@@ -44,17 +45,17 @@ def fmt_number(x: float) -> str:
 def expect_tensor_like(actual: Any, what: str, *, shape: tuple[int, ...] | None = None, device: str | None = None, dtype: str | None = "float32") -> TensorObservation:
     """Check type, device, dtype and shape; return the observation for a value comparison."""
     if not isinstance(actual, TensorObservation):
-        fail(f"{what} should be a tensor, but it is {describe_value(actual)}.")
+        fail(f"{what} should be a tensor, but it is {describe_value(actual)}.", category="not a tensor")
     if not actual.is_plain_tensor:
-        fail(f"{what} is a {actual.type_name}, not a plain torch.Tensor: return ordinary tensors.")
+        fail(f"{what} is a {actual.type_name}, not a plain torch.Tensor: return ordinary tensors.", category="not a plain tensor")
     if device is not None and actual.device.split(":")[0] != device.split(":")[0]:
-        fail(f"{what} is on device {actual.device}, expected {device}: create no tensor on a fixed device; use the device of your inputs and parameters.")
+        fail(f"{what} is on device {actual.device}, expected {device}: create no tensor on a fixed device; use the device of your inputs and parameters.", category="wrong device")
     if dtype is not None and actual.dtype != dtype:
-        fail(f"{what} has dtype {actual.dtype}, expected {dtype}.")
+        fail(f"{what} has dtype {actual.dtype}, expected {dtype}.", category="wrong dtype")
     if shape is not None and actual.shape != tuple(shape):
-        fail(f"{what} has shape {actual.shape}, expected {tuple(shape)}.")
+        fail(f"{what} has shape {actual.shape}, expected {tuple(shape)}.", category="wrong shape")
     if actual.values is None:
-        fail(f"{what} is too large to compare ({actual.shape}).")
+        fail(f"{what} is too large to compare ({actual.shape}).", category="too large")
     return actual
 
 
@@ -99,7 +100,39 @@ def expect_close(
         if matches(observation, candidate.detach().cpu(), atol, rtol):
             message += f" Your result equals {label}."
             break
-    fail(message)
+    fail(message, category="wrong values", detail=tensor_detail(values, expected, close, index))
+
+
+SMALL_TENSOR = 64
+
+
+def json_numbers(value: Any) -> Any:
+    """Nested lists of floats with NaN and infinities spelled as strings (JSON has no NaN)."""
+    if isinstance(value, list):
+        return [json_numbers(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value
+
+
+def tensor_detail(actual: torch.Tensor, expected: torch.Tensor, close: torch.Tensor, index: tuple[int, ...]) -> dict[str, Any]:
+    """Data for an expected-vs-actual view: every entry of a small tensor, a summary of a large one."""
+    difference = (actual.double() - expected.double()).abs()
+    finite = difference[torch.isfinite(difference)]
+    detail: dict[str, Any] = {
+        "kind": "tensor",
+        "shape": list(expected.shape),
+        "max_abs_diff": float(finite.max()) if finite.numel() else None,
+        "mean_abs_diff": float(finite.mean()) if finite.numel() else None,
+        "mismatches": int((~close).sum()),
+        "numel": expected.numel(),
+        "worst_index": list(index),
+    }
+    if expected.numel() <= SMALL_TENSOR:
+        detail["expected"] = json_numbers(expected.double().tolist())
+        detail["actual"] = json_numbers(actual.double().tolist())
+        detail["mismatch"] = (~close).tolist()
+    return detail
 
 
 def as_plain(value: Any) -> Any:
@@ -136,8 +169,8 @@ def expect_same_batches(actual: Any, expected: list[Any], what: str) -> None:
                 hint = f" The batch has the keys {sorted(got)}; expected {sorted(want)}."
             elif repr(sorted(map(repr, _flatten(got)))) == repr(sorted(map(repr, _flatten(want)))):
                 hint = " It holds the right samples in a different order: return the sample at the index you are given."
-            fail(f"{what}: batch {index} differs from the reference DataLoader's. Expected {show(want)}, got {show(got)}.{hint}")
-    fail(f"{what}: {len(observed)} batches instead of the reference DataLoader's {len(wanted)}.")
+            fail(f"{what}: batch {index} differs from the reference DataLoader's. Expected {show(want)}, got {show(got)}.{hint}", category="batches differ from the reference")
+    fail(f"{what}: {len(observed)} batches instead of the reference DataLoader's {len(wanted)}.", category="batches differ from the reference")
 
 
 def _flatten(value: Any) -> list[Any]:

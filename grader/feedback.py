@@ -93,6 +93,21 @@ def describe_error(error: dict[str, Any]) -> str:
     return f"{during} raised {error.get('exc_type')}: {error.get('message')}"
 
 
+def error_category(error: dict[str, Any]) -> str:
+    """A short, input-free name for what went wrong, safe to show for hidden checks."""
+    if error.get("not_implemented"):
+        return "not implemented yet"
+    if error.get("forbidden"):
+        return "uses autograd where it must not"
+    return {
+        "missing_class": "class not found",
+        "missing_file": "file not found",
+        "missing_attribute": "attribute missing",
+        "not_a_module": "not an nn.Module",
+        "internal": "grader error",
+    }.get(str(error.get("kind")), f"raised {error.get('exc_type', 'an exception')}")
+
+
 def describe_location(location: Location | None) -> str:
     if location is None:
         return ""

@@ -17,6 +17,7 @@ class Location:
     file: str
     line: int = 0
     code: str = ""
+    excerpt: tuple[tuple[int, str], ...] = ()  # numbered source lines around `line`
 
 
 @dataclass
@@ -30,6 +31,9 @@ class CheckResult:
     output: str = ""
     duration_s: float = 0.0
     device: str | None = None
+    hidden: bool = False
+    category: str = ""  # a short, input-free name of the failure, shown for hidden checks
+    detail: dict[str, Any] | None = None  # structured data behind the message (tensor diffs)
 
     @property
     def score(self) -> float:
@@ -106,6 +110,9 @@ def _check_to_dict(check: CheckResult) -> dict[str, Any]:
         "location": asdict(check.location) if check.location else None,
         "output": check.output,
         "device": check.device,
+        "hidden": check.hidden,
+        "category": check.category,
+        "detail": check.detail,
         "duration_s": round(check.duration_s, 4),
     }
 

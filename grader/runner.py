@@ -5,6 +5,7 @@ worker session, so nothing the learner wrote is imported into this process.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from pathlib import Path
@@ -15,7 +16,7 @@ import pytest
 from grader.checks import CheckFailed, LearnerClient
 from grader.exercises import BY_NAME, EXERCISES, SUITES_DIR, Exercise
 from grader.feedback import describe_error, location_of
-from grader.results import CheckResult, ExerciseResult, SubmissionResult
+from grader.results import CheckResult, ExerciseResult, Location, SubmissionResult
 from grader.session import WorkerLimits, WorkerSession
 from grader.submission import Submission, locate_source
 
@@ -82,7 +83,10 @@ class GradingPlugin:
             return
         device = item.callspec.params.get("device") if hasattr(item, "callspec") else None
         title = marker.kwargs["title"] + (f" [{device}]" if device else "")
-        result = CheckResult(id=check_id(item, exercise), title=title, status="passed", max_score=float(marker.kwargs.get("points", 1)), device=device, duration_s=call.duration)
+        result = CheckResult(
+            id=check_id(item, exercise), title=title, status="passed", max_score=float(marker.kwargs.get("points", 1)),
+            device=device, duration_s=call.duration, hidden=bool(marker.kwargs.get("hidden")),
+        )
         client = self.clients.get(exercise)
         if report.skipped:
             result.status = "skipped"
@@ -91,14 +95,28 @@ class GradingPlugin:
             error = call.excinfo.value
             if isinstance(error, CheckFailed):
                 result.status, result.message = error.status, error.message
-                result.location = error.location or (client.where if client else None)
+                result.category, result.detail = error.category, error.detail
+                result.location = with_excerpt(error.location or (client.where if client else None), self.submission.path)
             else:
-                result.status = "error"
+                result.status, result.category = "error", "grader error"
                 result.message = f"internal grader error in this check: {type(error).__name__}: {error}"
         if client is not None:
             result.output = "".join(client.output)
             client.output = []
         self.results[exercise].checks.append(result)
+
+
+def with_excerpt(location: Location | None, submission_dir: Path, context: int = 3) -> Location | None:
+    """The location with the learner's source lines around it, read as text from their file."""
+    if location is None or location.line <= 0:
+        return location
+    path = (submission_dir / location.file).resolve()
+    if not path.is_relative_to(submission_dir.resolve()) or not path.is_file() or path.stat().st_size > 1_000_000:
+        return location
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    first, last = max(1, location.line - context), min(len(lines), location.line + context)
+    excerpt = tuple((n, lines[n - 1][:300]) for n in range(first, last + 1))
+    return dataclasses.replace(location, excerpt=excerpt, code=location.code or (lines[location.line - 1].strip()[:300] if location.line <= len(lines) else ""))
 
 
 def _skip_reason(report: pytest.TestReport) -> str:
