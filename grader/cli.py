@@ -17,14 +17,31 @@ from grader.session import WorkerLimits, WorkerSession
 from grader.submission import Submission, find_submissions
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+class GradeGroup(click.Group):
+    """`grade PATH...` grades; `grade COMMAND ...` runs a subcommand (assign, bundle, ...).
+
+    Anything that is not a subcommand's name is taken as the start of `grade run PATH...`.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help", "--version"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=GradeGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(grader.__version__, prog_name="grade")
+def main() -> None:
+    """Grade PyTorch exercise submissions: `grade PATH...` (the same as `grade run PATH...`)."""
+
+
+@main.command("run", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--exercise", "exercise_names", multiple=True, type=click.Choice([e.name for e in EXERCISES]), help="Grade only this exercise (repeatable).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Write the results as JSON to this file.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=WorkerLimits.call_timeout_s, show_default=True, help="Seconds each call into learner code may take (some checks allow more).")
 @click.option("-v", "--verbose", is_flag=True, help="Also list passed checks, and show where the time went.")
-@click.version_option(grader.__version__, prog_name="grade")
-def main(paths: tuple[Path, ...], exercise_names: tuple[str, ...], json_path: Path | None, timeout: float, verbose: bool) -> None:
+def run_command(paths: tuple[Path, ...], exercise_names: tuple[str, ...], json_path: Path | None, timeout: float, verbose: bool) -> None:
     """Grade PyTorch exercise submissions.
 
     Each PATH is one submission (a directory holding my_linear.py, logistic_regression.py,
@@ -47,6 +64,7 @@ def main(paths: tuple[Path, ...], exercise_names: tuple[str, ...], json_path: Pa
     run = RunResult(submissions=results, grader_version=grader.__version__, torch_version=torch.__version__, devices=devices, started_at=started_at)
     if len(results) > 1:
         click.echo(render_summary(results))
+    # Outputs: each is a rendering of `run`; none computes a score of its own.
     if json_path is not None:
         write_json(run, json_path)
     if verbose:
