@@ -80,13 +80,15 @@ def _grade_all(submissions: list[Submission], exercises, limits: WorkerLimits, v
     """
     upcoming = WorkerSession(submissions[0].path, limits)
     upcoming.start()
-    from grader.runner import grade_submission  # imports torch and pytest
+    from grader.catalog import collect_checks  # imports torch and pytest
+    from grader.runner import grade_submission
 
+    checks = collect_checks(exercises)
     for index, submission in enumerate(submissions):
         session = upcoming
         if index + 1 < len(submissions):
             upcoming = WorkerSession(submissions[index + 1].path, limits)
             upcoming.start()
-        result: SubmissionResult = grade_submission(submission, exercises, limits, session=session)
+        result: SubmissionResult = grade_submission(submission, exercises, limits, session=session, checks=checks)
         click.echo(render_submission(result, verbose) + "\n")
         yield result
