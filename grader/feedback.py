@@ -48,7 +48,7 @@ def _known_bug(error: dict[str, Any]) -> str | None:
             "fixed device: use the device of your inputs and parameters (e.g. `x.device`, "
             "`torch.zeros_like(...)`), so that the code works on the CPU and on a GPU."
         )
-    if "pickle" in message.lower() and ("spawn" in str(error.get("during", "")) or "DataLoader" in str(error.get("during", ""))):
+    if "pickl" in message.lower() or "pickl" in str(error.get("during", "")):
         return (
             f"{error.get('during')} failed because your dataset cannot be pickled ({exc_type}: {message}). "
             "With num_workers > 0 and the 'spawn' start method, the dataset is pickled: keep no lambdas, "
@@ -73,7 +73,7 @@ def describe_error(error: dict[str, Any]) -> str:
         return f"no class `{expected}` in {file} (it defines {found})."
     if kind == "missing_file":
         return f"file {details.get('file')} not found in the submission."
-    if kind in ("missing_attribute", "not_a_module", "state_dict"):
+    if kind in ("missing_attribute", "not_a_module", "state_dict", "spawn"):
         return str(error.get("message"))
     if kind == "internal":
         return f"internal grader error: {error.get('exc_type', '')} {error.get('message', '')}".strip()

@@ -1,38 +1,45 @@
-"""The judge's handle on one worker subprocess: start it, send requests, survive its death.
+"""The judge's handle on one submission's worker: start it, send requests, survive its death.
 
-A session belongs to one submission. If the worker crashes or runs past a request's
-timeout, the session kills its whole process group, reports what happened for that request
-only, and starts a fresh worker for the next one.
+If the worker crashes or runs past a request's timeout, the session has it killed with its
+whole process tree, reports what happened for that request only, and starts a fresh worker
+for the next one.
 """
 from __future__ import annotations
 
 import os
-import resource
 import shutil
 import signal
-import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import grader
+from grader.launcher import Launcher, LauncherError, LaunchedWorker, default_launcher
 
 # torch (through `protocol` and `observations`) is imported inside the methods that need it,
-# so that a worker can be started while the judge is still importing torch.
+# so that workers can be started while the judge is still importing torch.
 
 OUTPUT_CAP = 8_000
-OUTPUT_FILE_LIMIT = 16 * 1024 * 1024
-SAFE_ENV_KEYS = ("PATH", "LANG", "LC_ALL", "TZ", "CUDA_VISIBLE_DEVICES", "SYSTEMROOT")
 
 
 @dataclass
 class WorkerLimits:
+    """Per-call and per-worker limits; the defaults fit three learners' DataLoader workers."""
+
     call_timeout_s: float = 5.0
     startup_timeout_s: float = 60.0
     memory_bytes: int | None = 4 * 1024**3
+    cpu_seconds: int | None = 300
+    file_bytes: int = 16 * 1024 * 1024
+    open_files: int = 512
+
+    def for_worker(self) -> dict[str, int | None]:
+        gpu = Path("/dev/nvidiactl").exists()  # RLIMIT_AS breaks CUDA's address-space reservations
+        return {
+            "memory_bytes": None if gpu else self.memory_bytes, "cpu_seconds": self.cpu_seconds,
+            "file_bytes": self.file_bytes, "open_files": self.open_files,
+        }
 
 
 @dataclass
@@ -56,21 +63,20 @@ class Timings:
     calls_s: float = 0.0
 
 
-def _limit_resources(memory_bytes: int | None) -> None:
-    """Runs in the child between fork and exec: only async-signal-safe-ish work."""
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_FILE_LIMIT, OUTPUT_FILE_LIMIT))
-    if memory_bytes:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-
-
-def describe_exit(returncode: int) -> str:
+def describe_exit(returncode: int | None) -> str:
+    if returncode is None:
+        return "the process running your code stopped"
     if returncode < 0:
         try:
             name = signal.Signals(-returncode).name
         except ValueError:
             name = f"signal {-returncode}"
-        hint = " (a segmentation fault)" if name == "SIGSEGV" else " (often: out of memory)" if name == "SIGKILL" else ""
+        hint = {
+            "SIGSEGV": " (a segmentation fault)",
+            "SIGKILL": " (often: out of memory)",
+            "SIGXCPU": " (it used up its CPU time)",
+            "SIGXFSZ": " (it wrote too much output)",
+        }.get(name, "")
         return f"the process running your code was killed by {name}{hint}"
     return f"the process running your code exited with status {returncode} (sys.exit or os._exit in your code?)"
 
@@ -78,8 +84,9 @@ def describe_exit(returncode: int) -> str:
 class WorkerSession:
     """One submission's worker; restarts it after a crash or a timeout."""
 
-    def __init__(self, submission_dir: Path, limits: WorkerLimits | None = None):
+    def __init__(self, submission_dir: Path, limits: WorkerLimits | None = None, launcher: Launcher | None = None):
         self.limits = limits or WorkerLimits()
+        self.launcher = launcher or default_launcher()
         self.created_at = time.monotonic()
         self.root = Path(tempfile.mkdtemp(prefix="grade-"))
         self.workdir = self.root / "submission"
@@ -87,47 +94,33 @@ class WorkerSession:
         self.timings = Timings()
         self.output_path = self.root / "output.txt"
         self.output_path.touch()
-        self._process: subprocess.Popen | None = None
-        self._to_worker = self._from_worker = -1
-        self._pending_output = ""
+        self._worker: LaunchedWorker | None = None
+        self._ready = False
+        self._launch_error: str | None = None
 
     # -- lifecycle -----------------------------------------------------------------
 
     def start(self) -> None:
-        """Start a worker without waiting for it (so that the judge can work meanwhile)."""
-        if self._process is not None:
+        """Have a worker forked for this submission, without waiting for it to say hello."""
+        if self._worker is not None:
             return
-        request_read, request_write = os.pipe()
-        reply_read, reply_write = os.pipe()
-        env = {key: os.environ[key] for key in SAFE_ENV_KEYS if key in os.environ}
-        home = self.root / "home"
-        home.mkdir(exist_ok=True)
-        env.update(
-            HOME=str(home), TMPDIR=str(home), PYTHONDONTWRITEBYTECODE="1", PYTHONUNBUFFERED="1",
-            PYTHONPATH=str(Path(grader.__file__).resolve().parent.parent), OMP_NUM_THREADS="1",
-            MKL_NUM_THREADS="1", PYTHONHASHSEED="0",
-        )
-        memory = None if _cuda_possible() else self.limits.memory_bytes
-        with open(self.output_path, "ab") as output:
-            self._process = subprocess.Popen(
-                [sys.executable, "-s", "-m", "grader.worker", "--read-fd", str(request_read),
-                 "--write-fd", str(reply_write), "--submission", str(self.workdir)],
-                cwd=self.workdir, env=env, stdin=subprocess.DEVNULL, stdout=output, stderr=output,
-                pass_fds=(request_read, reply_write), start_new_session=True,
-                preexec_fn=lambda: _limit_resources(memory),
-            )
-        os.close(request_read)
-        os.close(reply_write)
-        self._to_worker, self._from_worker = request_write, reply_read
+        self.launcher.start()
+        sandbox = {"home": str(self.root / "home"), "limits": self.limits.for_worker()}
         self._started_at = time.monotonic()
+        try:
+            self._worker = self.launcher.launch(self.workdir, self.output_path, sandbox)
+        except LauncherError as exc:
+            self._launch_error = str(exc)
+            return
         self._ready = False
         self.timings.worker_starts += 1
 
     def _wait_ready(self) -> str | None:
         from grader import protocol
 
+        assert self._worker is not None
         try:
-            protocol.read_frame(self._from_worker, time.monotonic() + self.limits.startup_timeout_s)
+            protocol.read_frame(self._worker.from_worker, time.monotonic() + self.limits.startup_timeout_s)
         except protocol.ChannelTimeout:
             return f"the worker did not start within {self.limits.startup_timeout_s:g} s"
         except protocol.ProtocolError:
@@ -136,23 +129,20 @@ class WorkerSession:
         self.timings.worker_startup_s.append(time.monotonic() - self._started_at)
         return None
 
-    def stop(self) -> None:
-        """Kill the worker's whole process group and forget it."""
-        process, self._process = self._process, None
-        for fd in (self._to_worker, self._from_worker):
-            if fd >= 0:
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
-        self._to_worker = self._from_worker = -1
-        if process is None:
-            return
+    def stop(self) -> int | None:
+        """Kill the worker's whole process tree and forget it; return its exit status if known."""
+        worker, self._worker = self._worker, None
+        if worker is None:
+            return None
+        for fd in (worker.to_worker, worker.from_worker):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
         try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        process.wait()
+            return self.launcher.reap(worker.pid)
+        except LauncherError:
+            return None
 
     def close(self) -> None:
         self.stop()
@@ -183,21 +173,21 @@ class WorkerSession:
         from grader.observations import ObservationError
 
         self.start()
+        if self._worker is None:
+            return Reply(ok=False, crash=f"the grader could not start a worker: {self._launch_error}")
         if not self._ready:
             problem = self._wait_ready()
             if problem:
                 self.stop()
                 return Reply(ok=False, crash=problem)
         try:
-            protocol.write_frame(self._to_worker, request)
-            raw = protocol.read_frame(self._from_worker, time.monotonic() + timeout_s)
+            protocol.write_frame(self._worker.to_worker, request)
+            raw = protocol.read_frame(self._worker.from_worker, time.monotonic() + timeout_s)
         except protocol.ChannelTimeout:
             self.stop()
             return Reply(ok=False, crash=f"timed out after {timeout_s:g} s (an endless loop, or far too slow?)")
         except (protocol.ChannelClosed, BrokenPipeError):
-            message = self._death_message()
-            self.stop()
-            return Reply(ok=False, crash=message)
+            return Reply(ok=False, crash=self._death_message())
         except protocol.ProtocolError as exc:
             self.stop()
             return Reply(ok=False, crash=f"the worker sent an invalid reply: {exc}")
@@ -207,14 +197,7 @@ class WorkerSession:
             return Reply(ok=False, crash=f"your code returned something the grader cannot accept: {exc}")
 
     def _death_message(self) -> str:
-        process = self._process
-        if process is None:
-            return "the worker is gone"
-        try:
-            code = process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            return "the worker closed its channel without exiting"
-        return describe_exit(code)
+        return describe_exit(self.stop())
 
     def _read_output(self, offset: int) -> str:
         with open(self.output_path, "rb") as handle:
@@ -258,8 +241,3 @@ def copy_submission(source: Path, target: Path, max_bytes: int = 50 * 1024 * 102
             if total > max_bytes:
                 return
             shutil.copyfile(path, target / relative / name)
-
-
-def _cuda_possible() -> bool:
-    """RLIMIT_AS breaks CUDA's address-space reservations; skip it where a GPU may be used."""
-    return Path("/dev/nvidiactl").exists()

@@ -1,12 +1,13 @@
 """Probes for exercise 3, `custom_dataset.CustomDataset`."""
 from __future__ import annotations
 
+import pickle
 from typing import Any
 
 import torch
 
 from grader.probes.loader_options import build_loader
-from grader.worker.learner import Learner, LearnerError
+from grader.worker.learner import Learner, LearnerError, ProbeFailure
 
 MODULE, CLASS = "custom_dataset", "CustomDataset"
 
@@ -44,5 +45,25 @@ def probe_mismatch(learner: Learner, text: list[str], labels: Any) -> dict[str, 
 
 def probe_loader(learner: Learner, text: list[str], labels: Any, options: dict[str, Any]) -> list[Any]:
     dataset = construct(learner, text, labels)
+    if options.get("context") == "spawn" and not options.get("real_spawn"):
+        dataset = as_spawn_would_see_it(learner, dataset)
+        options = {**options, "context": "fork"}
     loader = build_loader(dataset, options, len(text))
     return learner.call("iterating the DataLoader over your dataset", list, loader)
+
+
+def as_spawn_would_see_it(learner: Learner, dataset: Any) -> Any:
+    """The dataset after the round trip that DataLoader's 'spawn' start method makes.
+
+    With "spawn", each loader worker is a new interpreter that receives the dataset pickled
+    by multiprocessing's ForkingPickler and imports its class by module name. Doing the
+    same round trip here, then loading in forked workers, tests exactly that without paying
+    for a fresh interpreter (and its `import torch`) per submission.
+    """
+    from multiprocessing.reduction import ForkingPickler
+
+    data = learner.call("pickling your dataset (DataLoader's 'spawn' start method does this)", ForkingPickler.dumps, dataset)
+    module = type(dataset).__module__
+    if module in ("__main__", "__mp_main__") or "<locals>" in type(dataset).__qualname__:
+        raise ProbeFailure("spawn", f"{CLASS} must be defined at the top level of {MODULE}.py for the 'spawn' start method")
+    return learner.call("unpickling your dataset (DataLoader's 'spawn' start method does this)", pickle.loads, bytes(data))

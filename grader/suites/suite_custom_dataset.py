@@ -129,9 +129,9 @@ def test_loader_workers(learner: LearnerClient):
     loader_check(learner, {"batch_size": 2, "shuffle": True, "seed": 11, "num_workers": 2, "context": "fork"}, "DataLoader(dataset, batch_size=2, shuffle=True, num_workers=2)")
 
 
-@check("DataLoader with the 'spawn' start method (the dataset must be picklable)", timeout=60)
+@check("DataLoader with the 'spawn' start method: the dataset survives pickling", timeout=60)
 def test_loader_spawn(learner: LearnerClient):
-    loader_check(learner, {"batch_size": 2, "num_workers": 1, "context": "spawn"}, "DataLoader(dataset, batch_size=2, num_workers=1, multiprocessing_context='spawn')")
+    loader_check(learner, {"batch_size": 2, "num_workers": 2, "context": "spawn"}, "DataLoader(dataset, batch_size=2, num_workers=2, multiprocessing_context='spawn')")
 
 
 @check("end to end: tensor labels, shuffled and default-collated like the reference")

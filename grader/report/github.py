@@ -1,0 +1,329 @@
+"""GitHub Actions and GitHub Classroom: step outputs, annotations and a job summary.
+
+- The Classroom grading reporter (classroom-resources/autograding-grading-reporter) reads
+  one step output per runner, `result`: base64 of a JSON payload with `tests[]`. It sends
+  Σ tests[].score out of Σ max_score to Classroom, so each counted check becomes one test
+  with its own score: Classroom's total is ours, partial credit included.
+- `::error` annotations at the learner's file and line for failed checks, escaped as the
+  runner unescapes them, at most ten per step (GitHub drops the rest silently).
+- A Markdown job summary with everything, under GitHub's 1 MiB cap.
+
+Learner-controlled text reaches the log through the terminal report and, in the reporter's
+step, through the payload. While grading, the log is fenced with `::stop-commands::TOKEN`
+(TOKEN random, unknown to learner code), so nothing learner code makes us print is read as a
+workflow command; the fence is lifted only to print our own annotations. Payload strings are
+made single-line with any command prefix broken, since the reporter prints them unfenced.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import json
+import os
+import re
+import secrets
+import sys
+from pathlib import Path
+from typing import Callable, Mapping, TextIO
+
+from grader.report import visible
+from grader.results import CheckResult, RunResult, SubmissionResult
+
+ERRORS_PER_STEP = 10  # GitHub keeps 10 error annotations per step (50 per job) and drops the rest
+PAYLOAD_JSON_LIMIT = 90_000  # the reporter gets it as one env var; Linux caps one at 128 KiB, base64 adds 33 %
+SUMMARY_LIMIT = 900_000  # GitHub rejects a step summary over 1 MiB
+ANNOTATION_MESSAGE_LIMIT = 4_000
+TITLE_LIMIT = 200
+RUNNER_STATUS = {"passed": "pass", "failed": "fail", "error": "error"}
+
+
+def enabled(flag: bool | None, environ: Mapping[str, str] | None = None) -> bool:
+    """--github/--no-github when given, else whether this runs in GitHub Actions."""
+    environ = os.environ if environ is None else environ
+    return flag if flag is not None else environ.get("GITHUB_ACTIONS") == "true"
+
+
+# Workflow commands -------------------------------------------------------------------------
+
+def escape_data(text: str) -> str:
+    """A command's message, as the runner unescapes it (`%`, CR and LF)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A command's property value: as `escape_data`, and `:` and `,`, which end a value."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(name: str, message: str, **properties: object) -> str:
+    props = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items() if value not in (None, "", 0))
+    return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
+
+
+_COMMAND_PREFIX = re.compile(r"::|##\[")
+
+
+def log_safe(text: str, limit: int) -> str:
+    """One line of learner-influenced text that no runner reads as a command, however printed.
+
+    Line breaks and control characters become spaces, and `::` (a command at the start of a
+    line) and `##[` (the old command syntax, anywhere in a line) are broken apart.
+    """
+    text = re.sub(r"\s+", " ", visible.CONTROL.sub(" ", text)).strip()
+    text = _COMMAND_PREFIX.sub(lambda m: ": :" if m.group() == "::" else "# #[", text)
+    return visible.cap(text, limit)
+
+
+class CommandFence:
+    """Stops the runner from processing workflow commands in the log between begin and end."""
+
+    def __init__(self, write: Callable[[str], None]):
+        self.token = secrets.token_hex(16)
+        self.write = write
+        self.open = False
+
+    def begin(self) -> None:
+        self.write(f"::stop-commands::{self.token}")
+        self.open = True
+
+    def end(self) -> None:
+        if self.open:
+            self.write(f"::{self.token}::")
+            self.open = False
+
+
+# The Classroom payload ------------------------------------------------------------------------
+
+def _counted(submission: SubmissionResult):
+    for exercise in submission.exercises:
+        for check in exercise.checks:
+            if check.counted:
+                yield exercise, check
+
+
+def classroom_payload(run: RunResult, message_limit: int = 1000, code_limit: int = 300, name_limit: int = TITLE_LIMIT) -> dict:
+    """What the grading reporter reads: one test per counted check, with that check's score.
+
+    Skipped checks (no GPU) count toward neither score nor maximum, so they are left out.
+    """
+    several = len(run.submissions) > 1
+    tests = []
+    for submission in run.submissions:
+        for exercise, check in _counted(submission):
+            loc = visible.location(check)
+            name = f"{exercise.name}: {check.title}"
+            tests.append({
+                "name": log_safe(f"{submission.id}: {name}" if several else name, name_limit),
+                "status": RUNNER_STATUS[check.status],
+                "score": visible.number(check.score),
+                "message": log_safe(visible.message(check), message_limit) or None,
+                "test_code": log_safe(f"{visible.where(loc)}: {loc.code}" if loc and loc.code else visible.where(loc), code_limit),
+                "filename": log_safe(loc.file, 300) if loc else "",
+                "line_no": loc.line if loc else 0,
+                "duration": round(check.duration_s, 3),
+            })
+    return {
+        "version": 1,
+        "status": "pass" if all(s.full_marks for s in run.submissions) else "fail",
+        "max_score": visible.number(sum(s.max_score for s in run.submissions)),
+        "tests": tests,
+    }
+
+
+def encode_payload(run: RunResult) -> str:
+    """The payload as the reporter decodes it, shortened until it fits in an env var."""
+    for limits in ((1000, 300, TITLE_LIMIT), (200, 120, 120), (0, 0, 80), (0, 0, 40)):
+        data = json.dumps(classroom_payload(run, *limits), ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+        if len(data) <= PAYLOAD_JSON_LIMIT:
+            break
+    return base64.b64encode(data).decode("ascii")
+
+
+# Annotations ---------------------------------------------------------------------------------
+
+def _workspace_path(submission: SubmissionResult, file: str, workspace: Path) -> str:
+    path = Path(submission.path) / file
+    try:
+        return path.resolve().relative_to(workspace.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def annotations(run: RunResult, workspace: Path) -> list[str]:
+    """`::error` lines, one per place in the learner's code where checks failed.
+
+    Failed checks at the same file and line share one annotation. GitHub keeps ten per
+    step; past nine places the tenth says how many more there are.
+    """
+    groups: dict[tuple, list[tuple[SubmissionResult, str, CheckResult]]] = {}
+    for submission in run.submissions:
+        for exercise, check in _counted(submission):
+            if check.status not in ("failed", "error"):
+                continue
+            loc = visible.location(check)
+            key = (submission.id, loc.file, loc.line) if loc else (submission.id, exercise.name, None)
+            groups.setdefault(key, []).append((submission, exercise.name, check))
+    lines = []
+    items = list(groups.items())
+    shown = items if len(items) <= ERRORS_PER_STEP else items[: ERRORS_PER_STEP - 1]
+    for (_, file, line), entries in shown:
+        submission, exercise, first = entries[0]
+        loc = visible.location(first)
+        prefix = f"{submission.id}: " if len(run.submissions) > 1 else ""
+        if len(entries) == 1:
+            title = f"{prefix}{first.title} ({visible.points(first.score)}/{visible.points(first.max_score)})"
+            message = visible.message(first)
+        else:
+            title = f"{prefix}{len(entries)} failed checks in {exercise}"
+            message = "\n".join(f"- {c.title}: {visible.message(c)}" for _, _, c in entries)
+        properties = {"title": visible.cap(visible.plain(title).replace("\n", " "), TITLE_LIMIT)}
+        if loc is not None:
+            properties = {"file": _workspace_path(submission, loc.file, workspace), "line": loc.line or None, **properties}
+        lines.append(command("error", visible.cap(visible.plain(message), ANNOTATION_MESSAGE_LIMIT), **properties))
+    if len(items) > len(shown):
+        rest = items[len(shown):]
+        count = sum(len(entries) for _, entries in rest)
+        lines.append(command("error", f"{count} more failed checks at {len(rest)} more places: see the job summary.", title="More failed checks"))
+    return lines
+
+
+# The job summary -----------------------------------------------------------------------------
+
+def _fenced(text: str, info: str = "text") -> str:
+    """A code block that the text cannot close: the fence is longer than any backtick run in it."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{info}\n{text}\n{fence}"
+
+
+def _md_text(text: str) -> str:
+    """Learner-influenced text inline in Markdown: HTML escaped, Markdown specials escaped."""
+    text = html.escape(visible.plain(text).replace("\n", " "), quote=True)
+    return re.sub(r"([\\`*_{}\[\]()#+!|~])", r"\\\1", text)
+
+
+def _check_markdown(check: CheckResult) -> str:
+    mark = "❌" if check.status in ("failed", "error") else "✅"
+    head = f"{mark} {html.escape(visible.plain(check.title))} ({visible.points(check.score)}/{visible.points(check.max_score)})"
+    parts = [f"<details><summary>{head}</summary>", ""]
+    message = visible.message(check)
+    if message:
+        parts.append(_fenced(visible.cap(visible.plain(message), 4000)))
+    loc = visible.location(check)
+    if loc is not None:
+        parts.append(f"\nat <code>{html.escape(visible.plain(visible.where(loc)))}</code>\n")
+        if loc.excerpt:
+            width = len(str(loc.excerpt[-1][0]))
+            excerpt = "\n".join(f"{'>' if n == loc.line else ' '} {n:>{width}} | {visible.plain(code)}" for n, code in loc.excerpt)
+            parts.append(_fenced(excerpt, "python"))
+    printed = visible.output(check)
+    if printed.strip():
+        parts += ["", "Your code printed:", "", _fenced(visible.cap(visible.plain(printed), 2000))]
+    parts += ["", "</details>", ""]
+    return "\n".join(parts)
+
+
+def render_markdown(submission: SubmissionResult, heading: str = "##") -> str:
+    """One learner's page: totals, a table of exercises, every failed check explained."""
+    verdict = "full marks" if submission.full_marks else "not yet full marks"
+    lines = [
+        f"{heading} {_md_text(submission.id)}: {visible.points(submission.score)}/{visible.points(submission.max_score)} points ({verdict})",
+        "",
+        "| Exercise | Points | Failed checks |",
+        "| --- | ---: | ---: |",
+    ]
+    for exercise in submission.exercises:
+        failed = sum(1 for c in exercise.checks if c.status in ("failed", "error"))
+        lines.append(f"| `{exercise.name}` | {visible.points(exercise.score)}/{visible.points(exercise.max_score)} | {failed} |")
+    lines.append("")
+    for exercise in submission.exercises:
+        failed = [c for c in exercise.checks if c.status in ("failed", "error")]
+        if not failed:
+            continue
+        lines += [f"{heading}# `{exercise.name}`", ""]
+        if exercise.error:
+            lines += [_fenced(visible.cap(visible.plain(exercise.error), 2000)), ""]
+            continue
+        lines += [_check_markdown(c) for c in failed]
+    skipped = [c for e in submission.exercises for c in e.checks if c.status == "skipped"]
+    if skipped:
+        reasons = "; ".join(sorted({visible.plain(visible.message(c)) for c in skipped}))
+        lines += [f"{len(skipped)} checks not run ({_md_text(reasons)}); they count toward neither score nor maximum.", ""]
+    return "\n".join(lines)
+
+
+def render_summary(run: RunResult, limit: int = SUMMARY_LIMIT) -> str:
+    parts = ["# Autograder", ""]
+    if len(run.submissions) > 1:
+        full = sum(1 for s in run.submissions if s.full_marks)
+        parts += [f"{len(run.submissions)} submissions graded, {full} with full marks.", ""]
+    size = sum(len(p.encode("utf-8")) + 1 for p in parts)
+    for index, submission in enumerate(run.submissions):
+        page = render_markdown(submission)
+        if size + len(page.encode("utf-8")) > limit:
+            parts.append(f"*{len(run.submissions) - index} more submissions left out: the summary would pass GitHub's 1 MiB limit.*")
+            break
+        parts.append(page)
+        size += len(page.encode("utf-8")) + 1
+    parts.append(f"\n<sub>grader {html.escape(run.grader_version)}, torch {html.escape(run.torch_version)}</sub>\n")
+    return "\n".join(parts)
+
+
+# Putting it together -------------------------------------------------------------------------
+
+class GitHubActions:
+    """Fences the log while grading, then writes annotations, step outputs and the summary."""
+
+    def __init__(self, environ: Mapping[str, str] | None = None, stream: TextIO | None = None):
+        self.environ = os.environ if environ is None else environ
+        self.stream = stream
+        self.fence = CommandFence(self._print)
+
+    def _print(self, line: str) -> None:
+        stream = self.stream or sys.stdout
+        stream.write(line + "\n")
+        stream.flush()
+
+    @classmethod
+    def start(cls, environ: Mapping[str, str] | None = None, stream: TextIO | None = None) -> "GitHubActions":
+        github = cls(environ, stream)
+        github.fence.begin()
+        return github
+
+    def finish(self, run: RunResult) -> list[str]:
+        """Write everything; returns warnings (a file GitHub did not provide) for stderr."""
+        self.fence.end()
+        warnings = []
+        workspace = Path(self.environ.get("GITHUB_WORKSPACE") or os.getcwd())
+        for line in annotations(run, workspace):
+            self._print(line)
+        if len(run.submissions) == 1:
+            s = run.submissions[0]
+            self._print(command("notice", f"Points {visible.points(s.score)}/{visible.points(s.max_score)}", title="Autograder"))
+        outputs = {"result": encode_payload(run)}
+        if len(run.submissions) == 1:
+            outputs |= {"score": visible.points(run.submissions[0].score), "max_score": visible.points(run.submissions[0].max_score)}
+        output_file = self.environ.get("GITHUB_OUTPUT")
+        if output_file:
+            with open(output_file, "a", encoding="utf-8") as f:
+                f.writelines(f"{key}={value}\n" for key, value in outputs.items())  # values are single-line
+        else:
+            warnings.append("GITHUB_OUTPUT is not set: the step output `result` for the Classroom reporter was not written.")
+        summary_file = self.environ.get("GITHUB_STEP_SUMMARY")
+        if summary_file:
+            with open(summary_file, "a", encoding="utf-8") as f:
+                f.write(render_summary(run) + "\n")
+        else:
+            warnings.append("GITHUB_STEP_SUMMARY is not set: no job summary was written.")
+        return warnings
+
+
+def write_pages(run: RunResult, directory: Path) -> list[Path]:
+    """One Markdown page per submission, `<id>.md`, for posting to each learner."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for submission in run.submissions:
+        path = directory / f"{submission.id}.md"
+        path.write_text(render_markdown(submission, heading="##") + "\n", encoding="utf-8")
+        written.append(path)
+    return written

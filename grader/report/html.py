@@ -1,0 +1,443 @@
+"""The HTML view: a feedback page per submission and, for a batch, a class dashboard.
+
+Pages are rendered with the jinja2 templates in `templates/` (autoescaped: every string
+the learner controls, from stdout to a directory name, is inert) and are self-contained:
+inline CSS and SVG, no script, no request to the network, so that a page can be attached
+to a CI run or mailed. A Content-Security-Policy meta tag blocks scripts and remote
+loads even if something slipped through.
+
+This module only reads the result model: scores and maxima come from `.score` and
+`.max_score`. The dashboard's per-check pass rates and score histogram are counts for
+display over those values.
+
+Hidden checks (`@check(..., hidden=True)`): on a learner's page they show their title,
+status, points and failure category only, never the message, the location and source,
+the captured output or the tensor values. `instructor=True` renders everything.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+import jinja2
+
+from grader.report.text import CONTROL
+from grader.results import CheckResult, ExerciseResult, RunResult, SubmissionResult
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+
+# Status words and symbols: the status is always written out, never shown by colour alone.
+STATUS = {
+    "passed": {"label": "passed", "icon": "✓"},
+    "failed": {"label": "failed", "icon": "✗"},
+    "error": {"label": "error", "icon": "!"},
+    "skipped": {"label": "not run", "icon": "–"},
+}
+PROBLEM_CATEGORIES = ("crashed", "timed out")
+
+OUTPUT_MAX_LINES = 40
+OUTPUT_MAX_CHARS = 4000
+MESSAGE_MAX_CHARS = 4000
+ID_MAX_CHARS = 200
+HISTOGRAM_BINS = 10
+
+
+# ---------------------------------------------------------------------------- text helpers
+
+
+def clip(text: str | None, max_chars: int = MESSAGE_MAX_CHARS, max_lines: int | None = None) -> tuple[str, str]:
+    """Learner text without control characters, capped; and a note on what was cut ("" if nothing)."""
+    text = CONTROL.sub("\N{REPLACEMENT CHARACTER}", (text or "").replace("\r\n", "\n"))
+    notes = []
+    if max_lines is not None:
+        lines = text.splitlines()
+        if len(lines) > max_lines:
+            text = "\n".join(lines[:max_lines])
+            notes.append(f"{len(lines) - max_lines} more lines")
+    if len(text) > max_chars:
+        notes.append(f"{len(text) - max_chars} more characters")
+        text = text[:max_chars]
+    return text, (" and ".join(notes) + " not shown") if notes else ""
+
+
+def short(text: str | None, max_chars: int = MESSAGE_MAX_CHARS) -> str:
+    body, cut = clip(text, max_chars)
+    return body + (" …" if cut else "")
+
+
+def points(value: float) -> str:
+    return f"{value:g}"
+
+
+def number(value: Any) -> str:
+    """A tensor entry: NaN and infinities arrive as strings, booleans and ints as themselves."""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return f"{value:.4g}" if math.isfinite(value) else str(value)
+    if isinstance(value, int):
+        return str(value)
+    return short(str(value), 40)
+
+
+def as_float(value: Any) -> float | None:
+    try:
+        result = float(value)
+    except (TypeError, ValueError):
+        return None
+    return result
+
+
+def percent(part: float, whole: float) -> float | None:
+    return None if not whole else 100.0 * part / whole
+
+
+# ---------------------------------------------------------------------------- page names
+
+SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+RESERVED = {"index", "con", "prn", "aux", "nul"}
+
+
+def page_names(ids: Iterable[str]) -> list[str]:
+    """A distinct, safe file name for each submission id, in order.
+
+    Ids are directory names chosen by learners: anything outside [A-Za-z0-9._-] becomes
+    "-", and a name that had to change (or would collide, also case-insensitively)
+    gets a short hash of the id, so that no id can pick another page's name or a path.
+    """
+    names: list[str] = []
+    taken: set[str] = {"index.html"}
+    for submission_id in ids:
+        slug = SAFE_NAME.sub("-", submission_id).strip(".-")[:60] or "submission"
+        digest = hashlib.sha256(submission_id.encode("utf-8", "surrogatepass")).hexdigest()
+        name = f"{slug}.html"
+        if slug != submission_id or slug.lower() in RESERVED or name.lower() in taken:
+            name = f"{slug}-{digest[:8]}.html"
+        extra = 8
+        while name.lower() in taken:
+            extra += 4
+            name = f"{slug}-{digest[:extra]}.html"
+        taken.add(name.lower())
+        names.append(name)
+    return names
+
+
+# ---------------------------------------------------------------------------- view models
+
+
+def _status(status: str) -> dict[str, str]:
+    return {"name": status, **STATUS.get(status, {"label": status, "icon": "?"})}
+
+
+def tensor_view(detail: dict[str, Any]) -> dict[str, Any]:
+    """An expected-vs-actual view: every entry of a small tensor, summary statistics always."""
+    shape = [int(n) for n in detail.get("shape") or []]
+    max_diff = as_float(detail.get("max_abs_diff"))
+    view: dict[str, Any] = {
+        "shape": "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")",
+        "numel": detail.get("numel"),
+        "mismatches": detail.get("mismatches"),
+        "mismatch_percent": None,
+        "max_abs_diff": number(max_diff) if max_diff is not None else "not finite",
+        "mean_abs_diff": number(as_float(detail.get("mean_abs_diff"))) if detail.get("mean_abs_diff") is not None else "not finite",
+        "worst_index": "(" + ", ".join(str(i) for i in detail.get("worst_index") or []) + ")",
+        "slices": [],
+        "complete": False,
+    }
+    numel, mismatches = detail.get("numel"), detail.get("mismatches")
+    if isinstance(numel, int) and isinstance(mismatches, int) and numel:
+        view["mismatch_percent"] = f"{100.0 * mismatches / numel:.3g}"
+    if all(k in detail for k in ("expected", "actual", "mismatch")):
+        worst = tuple(detail.get("worst_index") or ())
+        view["slices"] = _slices(detail["expected"], detail["actual"], detail["mismatch"], len(shape), worst, max_diff)
+        view["complete"] = True
+    return view
+
+
+def _slices(expected: Any, actual: Any, mismatch: Any, ndim: int, worst: tuple, max_diff: float | None) -> list[dict[str, Any]]:
+    """2-D grids of cells; a tensor of 3 or more dimensions becomes one grid per leading index."""
+
+    def cell(e: Any, a: Any, bad: Any, index: tuple) -> dict[str, Any]:
+        fe, fa = as_float(e), as_float(a)
+        diff = abs(fa - fe) if fe is not None and fa is not None and math.isfinite(fa) and math.isfinite(fe) else None
+        if bad:
+            heat = 1.0 if diff is None or not max_diff else min(1.0, diff / max_diff)
+        else:
+            heat = 0.0
+        # white to a light red: dark text keeps its contrast on every shade
+        lightness = round(100 - 18 * heat)
+        return {
+            "expected": number(e), "actual": number(a), "bad": bool(bad), "worst": index == worst,
+            "diff": number(diff) if diff is not None else "—", "shade": f"hsl(0, 85%, {lightness}%)" if bad else "",
+        }
+
+    def grid(e: Any, a: Any, m: Any, prefix: tuple, dims: int) -> list[list[dict[str, Any]]]:
+        if dims == 0:
+            return [[cell(e, a, m, prefix)]]
+        if dims == 1:
+            return [[cell(e[j], a[j], m[j], prefix + (j,)) for j in range(len(e))]]
+        return [[cell(e[i][j], a[i][j], m[i][j], prefix + (i, j)) for j in range(len(e[i]))] for i in range(len(e))]
+
+    result: list[dict[str, Any]] = []
+
+    def walk(e: Any, a: Any, m: Any, prefix: tuple, dims: int) -> None:
+        if dims <= 2:
+            label = "[" + ", ".join([*(str(i) for i in prefix), *([":"] * dims)]) + "]" if prefix else ""
+            result.append({"label": label, "rows": grid(e, a, m, prefix, dims)})
+            return
+        for i in range(len(e)):
+            walk(e[i], a[i], m[i], prefix + (i,), dims - 1)
+
+    try:
+        walk(expected, actual, mismatch, (), ndim)
+    except (IndexError, TypeError, KeyError):
+        return []  # data that does not match its shape: the summary still shows
+    return result
+
+
+def check_view(check: CheckResult, exercise: ExerciseResult, instructor: bool, anchor: str, seen_places: dict) -> dict[str, Any]:
+    """What a page shows of one check; `seen_places` maps a source place to the anchor that shows it."""
+    redacted = check.hidden and not instructor
+    failing = check.status in ("failed", "error")
+    view: dict[str, Any] = {
+        "anchor": anchor,
+        "id": check.id,
+        "title": short(check.title, 300),
+        "status": _status(check.status),
+        "score": points(check.score),
+        "max_score": points(check.max_score),
+        "counted": check.counted,
+        "hidden": check.hidden,
+        "redacted": redacted,
+        "category": short(check.category, 200) if failing else "",
+        "device": check.device or "",
+        "duration": f"{check.duration_s:.2f}",
+        "message": "", "message_cut": "", "same_as_exercise_error": False,
+        "location": None, "output": "", "output_cut": "", "tensor": None, "detail": "",
+        "problem": failing and check.category in PROBLEM_CATEGORIES,
+    }
+    if redacted:
+        return view
+    if check.status == "skipped" or failing or instructor:
+        view["message"], view["message_cut"] = clip(check.message)
+        view["same_as_exercise_error"] = failing and bool(exercise.error) and check.message == exercise.error
+    if failing or instructor:
+        view["output"], view["output_cut"] = clip(check.output, OUTPUT_MAX_CHARS, OUTPUT_MAX_LINES)
+        if not view["output"].strip():
+            view["output"], view["output_cut"] = "", ""
+    if check.location is not None and not view["same_as_exercise_error"]:
+        loc = check.location
+        place = (loc.file, loc.line)
+        view["location"] = {
+            "file": short(loc.file, 200), "line": loc.line, "code": short(loc.code, 300),
+            "excerpt": [{"number": n, "text": short(text, 300), "target": n == loc.line} for n, text in loc.excerpt],
+            "first_shown_at": seen_places.get(place, ""),
+        }
+        if loc.excerpt and place not in seen_places:
+            seen_places[place] = anchor  # later checks failing at the same place link here
+    if isinstance(check.detail, dict):
+        if check.detail.get("kind") == "tensor":
+            view["tensor"] = tensor_view(check.detail)
+        elif instructor:
+            view["detail"] = short(repr(check.detail), 2000)
+    return view
+
+
+def submission_view(run: RunResult, submission: SubmissionResult, instructor: bool) -> dict[str, Any]:
+    exercises = []
+    counter = 0
+    problems: Counter[str] = Counter()
+    skipped_reasons: Counter[str] = Counter()
+    for exercise in submission.exercises:
+        seen_places: dict = {}
+        checks = []
+        counts: Counter[str] = Counter()
+        for check in exercise.checks:
+            counter += 1
+            view = check_view(check, exercise, instructor, f"check-{counter}", seen_places)
+            counts[check.status] += 1
+            if view["problem"]:
+                problems[check.category] += 1
+            if check.status == "skipped":
+                skipped_reasons[short(check.message, 200) or "not run"] += 1
+            checks.append(view)
+        error, error_cut = clip(exercise.error)
+        exercises.append({
+            "name": exercise.name, "anchor": f"exercise-{len(exercises) + 1}",
+            "score": points(exercise.score), "max_score": points(exercise.max_score),
+            "percent": percent(exercise.score, exercise.max_score),
+            "error": error, "error_cut": error_cut, "checks": checks,
+            "counts": {s: counts.get(s, 0) for s in STATUS},
+        })
+    return {
+        "id": short(submission.id, ID_MAX_CHARS),
+        "score": points(submission.score), "max_score": points(submission.max_score),
+        "percent": percent(submission.score, submission.max_score),
+        "full_marks": submission.full_marks and submission.max_score > 0,
+        "duration": f"{submission.duration_s:.1f}",
+        "exercises": exercises,
+        "not_graded": [e["name"] for e in exercises if e["error"]],
+        "problems": sorted(problems.items()),
+        "skipped": sorted(skipped_reasons.items()),
+        "skipped_total": sum(skipped_reasons.values()),
+        "timings": {k: f"{v:.2f}" for k, v in submission.timings.items()} if instructor else {},
+    }
+
+
+def run_view(run: RunResult) -> dict[str, Any]:
+    return {
+        "grader_version": short(run.grader_version, 100),
+        "torch_version": short(run.torch_version, 100),
+        "devices": [short(d, 200) for d in run.devices],
+        "started_at": short(run.started_at, 100),
+    }
+
+
+def dashboard_view(run: RunResult, names: list[str], instructor: bool) -> dict[str, Any]:
+    submissions = []
+    for submission, name in zip(run.submissions, names):
+        statuses = Counter(c.status for e in submission.exercises for c in e.checks)
+        problems = Counter(c.category for e in submission.exercises for c in e.checks if c.status in ("failed", "error") and c.category in PROBLEM_CATEGORIES)
+        notes = [f"{e.name} not graded" for e in submission.exercises if e.error]
+        notes += [f"{n} {category}" for category, n in sorted(problems.items())]
+        submissions.append({
+            "id": short(submission.id, ID_MAX_CHARS), "href": name,
+            "score": points(submission.score), "max_score": points(submission.max_score),
+            "percent": percent(submission.score, submission.max_score),
+            "full_marks": submission.full_marks and submission.max_score > 0,
+            "duration": f"{submission.duration_s:.1f}",
+            "failed": statuses.get("failed", 0) + statuses.get("error", 0),
+            "notes": notes,
+        })
+    return {
+        "count": len(run.submissions),
+        "full_marks": sum(1 for s in submissions if s["full_marks"]),
+        "histogram": histogram(run.submissions),
+        "checks": check_rates(run, instructor),
+        "submissions": submissions,
+    }
+
+
+def histogram(submissions: list[SubmissionResult]) -> dict[str, Any]:
+    """Submissions per tenth of the maximum (the last bin holds full marks too), for an SVG chart."""
+    counts = [0] * HISTOGRAM_BINS
+    ungraded = 0
+    for submission in submissions:
+        share = percent(submission.score, submission.max_score)
+        if share is None:
+            ungraded += 1
+            continue
+        counts[min(HISTOGRAM_BINS - 1, int(share // (100 / HISTOGRAM_BINS)))] += 1
+    width, height, top, bottom, left = 600, 240, 24, 44, 36
+    plot_w, plot_h = width - left - 8, height - top - bottom
+    tallest = max(counts) or 1
+    step = plot_w / HISTOGRAM_BINS
+    bars = []
+    for i, n in enumerate(counts):
+        low = i * 100 // HISTOGRAM_BINS
+        high = (i + 1) * 100 // HISTOGRAM_BINS - (0 if i == HISTOGRAM_BINS - 1 else 1)
+        h = plot_h * n / tallest
+        bars.append({
+            "label": f"{low}–{high}%", "short": f"{low}", "count": n,
+            "x": round(left + i * step + 3, 1), "width": round(step - 6, 1),
+            "y": round(top + plot_h - h, 1), "height": round(h, 1),
+            "text_x": round(left + i * step + step / 2, 1), "text_y": round(top + plot_h - h - 6, 1),
+        })
+    ticks = sorted({0, tallest} | ({round(tallest / 2)} if tallest >= 4 else set()))
+    return {
+        "width": width, "height": height, "bars": bars, "ungraded": ungraded,
+        "axis_y": top + plot_h, "left": left, "right": width - 8, "top": top,
+        "label_y": top + plot_h + 18, "caption_y": height - 6,
+        "ticks": [{"value": t, "y": round(top + plot_h - plot_h * t / tallest, 1)} for t in ticks],
+        "summary": "; ".join(f"{b['label']}: {b['count']}" for b in bars),
+    }
+
+
+def check_rates(run: RunResult, instructor: bool) -> list[dict[str, Any]]:
+    """Each check across the batch: pass rate and most common failure, most failed first."""
+    rows: dict[str, dict[str, Any]] = {}
+    for submission in run.submissions:
+        for exercise in submission.exercises:
+            for check in exercise.checks:
+                row = rows.setdefault(check.id, {
+                    "id": check.id, "title": short(check.title, 300), "exercise": exercise.name,
+                    "order": len(rows), "hidden": False, "passed": 0, "failed": 0, "skipped": 0,
+                    "reasons": Counter(), "categories": Counter(),
+                })
+                row["hidden"] |= check.hidden
+                if check.status == "passed":
+                    row["passed"] += 1
+                elif check.status == "skipped":
+                    row["skipped"] += 1
+                else:
+                    row["failed"] += 1
+                    row["categories"][check.category or check.status] += 1
+                    shown = check.category if check.hidden and not instructor else check.message
+                    row["reasons"][short(shown, 300) or check.status] += 1
+    result = []
+    for row in rows.values():
+        counted = row["passed"] + row["failed"]
+        reason, reason_count = (row["reasons"].most_common(1) or [("", 0)])[0]
+        category = (row["categories"].most_common(1) or [("", 0)])[0][0]
+        result.append({
+            **{k: row[k] for k in ("id", "title", "exercise", "hidden", "passed", "failed", "skipped", "order")},
+            "counted": counted,
+            "pass_rate": percent(row["passed"], counted),
+            "fail_rate": percent(row["failed"], counted),
+            "reason": reason, "reason_count": reason_count, "category": short(category, 200),
+        })
+    result.sort(key=lambda r: (r["counted"] == 0, -(r["fail_rate"] or 0.0), -r["failed"], r["order"]))
+    return result
+
+
+# ---------------------------------------------------------------------------- rendering
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True, undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    )
+    env.filters["pct"] = lambda value: "—" if value is None else f"{value:.0f}%"
+    env.filters["width"] = lambda value: "0" if value is None else f"{max(0.0, min(100.0, value)):.1f}"
+    return env
+
+
+def render_submission_page(run: RunResult, submission: SubmissionResult, instructor: bool = False, index_href: str | None = None) -> str:
+    template = environment().get_template("submission.html.j2")
+    return template.render(
+        run=run_view(run), submission=submission_view(run, submission, instructor),
+        instructor=instructor, index_href=index_href, statuses=STATUS,
+    )
+
+
+def render_dashboard(run: RunResult, names: list[str] | None = None, instructor: bool = False) -> str:
+    names = names if names is not None else page_names(s.id for s in run.submissions)
+    template = environment().get_template("index.html.j2")
+    return template.render(run=run_view(run), dashboard=dashboard_view(run, names, instructor), instructor=instructor)
+
+
+def write_html(run: RunResult, directory: Path, instructor: bool = False) -> list[Path]:
+    """One page per submission in `directory` and, for more than one, `index.html`; returns the paths."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    names = page_names(s.id for s in run.submissions)
+    batch = len(run.submissions) > 1
+    written = []
+    for submission, name in zip(run.submissions, names):
+        page = render_submission_page(run, submission, instructor, index_href="index.html" if batch and instructor else None)
+        written.append(_write(directory / name, page))
+    if batch:
+        written.append(_write(directory / "index.html", render_dashboard(run, names, instructor)))
+    return written
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8", errors="replace")
+    return path

@@ -1,0 +1,61 @@
+"""What a learner may see of a check in outputs they can read (CI logs, annotations, LMS pages).
+
+A hidden check's inputs, expected values and messages are for instructors only. In a
+learner-visible output it shows its title, its status and the category of its failure, and
+nothing that came from running it: no message, no location in the learner's code (a line
+number is a channel too) and no printed output (learner code could print its hidden inputs).
+"""
+from __future__ import annotations
+
+import re
+
+from grader.results import CheckResult, Location
+
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def message(check: CheckResult) -> str:
+    if not check.hidden:
+        return check.message
+    if check.status in ("failed", "error"):
+        return f"hidden check {check.status}: {check.category or 'wrong result'}."
+    if check.status == "skipped":
+        return check.message  # the judge's own reason ("not run: no GPU"), never the learner's
+    return ""
+
+
+def location(check: CheckResult) -> Location | None:
+    return None if check.hidden else check.location
+
+
+def output(check: CheckResult) -> str:
+    return "" if check.hidden else check.output
+
+
+def cap(text: str, limit: int, marker: str = " ... [cut]") -> str:
+    """At most `limit` characters, marking a cut."""
+    if limit <= 0:
+        return ""
+    return text if len(text) <= limit else text[: max(0, limit - len(marker))] + marker
+
+
+def plain(text: str) -> str:
+    """Control characters (escape sequences, CR) replaced; newlines and tabs kept."""
+    return CONTROL.sub("?", text.replace("\r\n", "\n"))
+
+
+def points(value: float) -> str:
+    """A score as people write it: 2, 2.5, 0.33 (at most two decimals, no exponent)."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def number(value: float) -> int | float:
+    """A JSON number: an int when the value is whole (15, not 15.0)."""
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def where(loc: Location | None) -> str:
+    if loc is None:
+        return ""
+    return f"{loc.file}:{loc.line}" if loc.line else loc.file

@@ -1,0 +1,176 @@
+"""The warm template: imports torch once, then forks one fresh worker per request.
+
+The judge starts one template (`python -m grader.worker.template --control-fd N`) and
+talks to it over a Unix socket. Each `launch` request carries the worker's pipes and
+output file as passed file descriptors; the template forks, and the child becomes a
+worker: a new session, its own directory, limits and sandbox applied, then the usual
+request loop. No learner code ever runs in the template itself: learner modules are
+imported only by the children, after the fork.
+
+The template is the workers' parent and a child subreaper: it reports each worker's exit
+status and, when a worker is stopped, kills its process group and any descendant that
+escaped it (double fork, `setsid`).
+"""
+from __future__ import annotations
+
+import argparse
+import array
+import os
+import signal
+import socket
+import sys
+import time
+from typing import Any
+
+from grader import protocol
+from grader.worker import sandbox
+
+MAX_FDS = 3
+
+
+def receive(control: socket.socket) -> tuple[dict[str, Any] | None, list[int]]:
+    """One request: a frame whose first bytes may carry file descriptors."""
+    header, fds, _, _ = socket.recv_fds(control, protocol.HEADER.size, MAX_FDS)
+    if not header:
+        return None, []
+    while len(header) < protocol.HEADER.size:
+        more = control.recv(protocol.HEADER.size - len(header))
+        if not more:
+            return None, fds
+        header += more
+    (size,) = protocol.HEADER.unpack(header)
+    payload = b""
+    while len(payload) < size:
+        chunk = control.recv(size - len(payload))
+        if not chunk:
+            return None, fds
+        payload += chunk
+    return protocol.decode(payload), fds
+
+
+def send(control: socket.socket, message: dict[str, Any]) -> None:
+    control.sendall(protocol.encode(message))
+
+
+def become_worker(request: dict[str, Any], fds: list[int], control: socket.socket) -> None:
+    """Runs in the forked child; never returns."""
+    code = 0
+    try:
+        control.close()
+        read_fd, write_fd, output_fd = fds
+        os.setsid()
+        os.dup2(output_fd, 1)
+        os.dup2(output_fd, 2)
+        os.close(output_fd)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        sandbox.enter(request["workdir"], request["sandbox"], keep_fds=(read_fd, write_fd))
+        from grader.worker.serve import serve
+
+        serve(read_fd, write_fd, request["workdir"], started=time.monotonic())
+    except BaseException:  # the worker's last word goes to its output file, which the judge reads
+        import traceback
+
+        traceback.print_exc()
+        code = 70
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except Exception:
+            pass
+        os._exit(code)
+
+
+def strays_of(known: set[int]) -> list[int]:
+    """Our children that are not live workers: escapees reparented to us."""
+    me = os.getpid()
+    strays = []
+    for task in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{task}/children") as handle:
+                strays += [int(p) for p in handle.read().split() if int(p) not in known and int(p) != me]
+        except OSError:
+            continue
+    return strays
+
+
+def reap(pid: int, workers: set[int]) -> int | None:
+    """Kill a worker's process group and every escaped descendant; return its exit status."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    status = None
+    try:
+        _, raw = os.waitpid(pid, 0)
+        status = os.waitstatus_to_exitcode(raw)
+    except ChildProcessError:
+        pass
+    workers.discard(pid)
+    sweep(workers)
+    return status
+
+
+def sweep(workers: set[int], rounds: int = 20) -> None:
+    """Kill what a worker left behind (reparented to us as subreaper) until nothing is left."""
+    if not os.path.isdir("/proc/self/task"):
+        return
+    for _ in range(rounds):
+        strays = strays_of(workers)
+        if not strays:
+            return
+        for stray in strays:
+            for kill in (lambda: os.killpg(stray, signal.SIGKILL), lambda: os.kill(stray, signal.SIGKILL)):
+                try:
+                    kill()
+                except (ProcessLookupError, PermissionError):
+                    pass
+            try:
+                os.waitpid(stray, 0)
+            except ChildProcessError:
+                pass
+
+
+def serve_template(control: socket.socket) -> None:
+    sandbox.become_subreaper()
+    import torch  # noqa: F401  (the point of the template: workers start with torch imported)
+
+    import grader.probes.custom_dataset  # noqa: F401
+    import grader.probes.logistic_regression  # noqa: F401
+    import grader.probes.my_linear  # noqa: F401
+    import grader.worker.serve  # noqa: F401
+
+    workers: set[int] = set()
+    send(control, {"ok": True, "value": {"ready": True, "pid": os.getpid(), "tier": sandbox.describe_tier()}})
+    while True:
+        request, fds = receive(control)
+        if request is None:
+            break
+        op = request.get("op")
+        if op == "launch" and len(fds) == MAX_FDS:
+            pid = os.fork()
+            if pid == 0:
+                become_worker(request, fds, control)
+            for fd in fds:
+                os.close(fd)
+            workers.add(pid)
+            send(control, {"ok": True, "value": {"pid": pid}})
+        elif op == "reap":
+            send(control, {"ok": True, "value": {"status": reap(int(request["pid"]), workers)}})
+        else:
+            for fd in fds:
+                os.close(fd)
+            send(control, {"ok": False, "error": {"kind": "internal", "message": f"bad template request {op!r}"}})
+    for pid in list(workers):
+        reap(pid, workers)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m grader.worker.template")
+    parser.add_argument("--control-fd", type=int, required=True)
+    args = parser.parse_args()
+    serve_template(socket.socket(fileno=args.control_fd))
+
+
+if __name__ == "__main__":
+    main()
