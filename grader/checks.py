@@ -73,11 +73,14 @@ class LearnerClient:
             raise CheckFailed(f"{reply.crash}.", location_of(None, reply.where), category=category)
         return reply
 
-    def probe(self, probe: str, **args: Any) -> Any:
-        """Run a probe and return its value; a learner error fails the check with its message."""
+    def probe(self, probe: str, *, context: str = "", **args: Any) -> Any:
+        """Run a probe and return its value; a learner error fails the check with its message.
+
+        `context` (e.g. "for x of shape (2, 3, 4)") is put before an error's message.
+        """
         reply = self.reply(probe, **args)
         if not reply.ok:
-            raise_error(reply)
+            raise_error(reply, context)
         return reply.value
 
     @property
@@ -85,7 +88,8 @@ class LearnerClient:
         return location_of(None, self.last_reply.where) if self.last_reply else None
 
 
-def raise_error(reply: Reply) -> None:
+def raise_error(reply: Reply, context: str = "") -> None:
     error = reply.error or {}
     status = "error" if error.get("kind") == "internal" else "failed"
-    raise CheckFailed(describe_error(error), location_of(error, reply.where), status=status, category=error_category(error))
+    message = describe_error(error)
+    raise CheckFailed(f"{context}: {message}" if context else message, location_of(error, reply.where), status=status, category=error_category(error))

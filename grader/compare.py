@@ -31,7 +31,9 @@ def describe_value(value: Any) -> str:
     if value is None:
         return "None"
     text = repr(value)
-    return f"a {type(value).__name__} ({text[:80]}{'...' if len(text) > 80 else ''})"
+    name = type(value).__name__
+    article = "an" if name[0] in "aeiou" else "a"
+    return f"{article} {name} ({text[:80]}{'...' if len(text) > 80 else ''})"
 
 
 def fmt_index(index: tuple[int, ...]) -> str:
@@ -165,7 +167,9 @@ def expect_same_batches(actual: Any, expected: list[Any], what: str) -> None:
     for index, (got, want) in enumerate(zip(observed, wanted)):
         if got != want:
             hint = ""
-            if isinstance(got, dict) and isinstance(want, dict) and set(got) != set(want):
+            if isinstance(want, dict) and not isinstance(got, dict):
+                hint = " With the default collate, a batch of dicts is a dict: each `dataset[i]` must be a dict {'Text': ..., 'Class': ...}."
+            elif isinstance(got, dict) and isinstance(want, dict) and set(got) != set(want):
                 hint = f" The batch has the keys {sorted(got)}; expected {sorted(want)}."
             elif repr(sorted(map(repr, _flatten(got)))) == repr(sorted(map(repr, _flatten(want)))):
                 hint = " It holds the right samples in a different order: return the sample at the index you are given."

@@ -5,6 +5,7 @@ Every known bug of the lesson's code has a rule here that recognises it and name
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from grader.results import Location
@@ -24,36 +25,116 @@ def location_of(error: dict[str, Any] | None, where: dict[str, Any] | None = Non
     return None
 
 
-def _known_bug(error: dict[str, Any]) -> str | None:
-    exc_type, message = error.get("exc_type"), str(error.get("message", ""))
-    frames = error.get("frames") or []
-    code = str(frames[-1].get("code", "")) if frames else ""
-    if exc_type == "NameError" and "super(" in code:
-        name = re.search(r"name '(\w+)' is not defined", message)
-        missing = name.group(1) if name else "that name"
+@dataclass(frozen=True)
+class Raised:
+    """An exception from learner code, as the rules below see it."""
+
+    exc_type: str
+    message: str
+    code: str  # the learner's innermost line, or "" when the error arose in torch
+    during: str
+
+
+def _super_with_wrong_name(e: Raised) -> str | None:
+    name = re.search(r"name '(\w+)' is not defined", e.message)
+    if e.exc_type == "NameError" and "super(" in e.code and name:
         return (
-            f"`{code}` names a class `{missing}` that does not exist (the lesson's code has this bug). "
+            f"`{e.code}` names a class `{name.group(1)}` that does not exist (the lesson's code has this bug). "
             "Write `super().__init__()`, or name your own class in `super(...)`."
         )
-    if exc_type == "TypeError" and re.search(r"'(float|int)' object is not callable", message):
+    return None
+
+
+def _number_called(e: Raised) -> str | None:
+    if e.exc_type == "TypeError" and re.search(r"'(float|int)' object is not callable", e.message):
         return (
-            f"`{code}` calls a number like a function: in Python, `(1/n)(...)` is a call, not a "
+            f"`{e.code}` calls a number like a function: in Python, `(1/n)(...)` is a call, not a "
             "product (the lesson's code has this bug). Multiply with `*`: `(1/n) * torch.sum(...)`."
         )
-    if exc_type == "RuntimeError" and "Expected all tensors to be on the same device" in message:
-        devices = re.search(r"devices?, (\S+) and (\S+?)!", message)
+    return None
+
+
+def _none_bias_added(e: Raised) -> str | None:
+    if e.exc_type == "TypeError" and "NoneType" in e.message and "unsupported operand" in e.message:
+        return (
+            f"`{e.code or e.during}` computes with None. When the module has no bias (bias=False), "
+            "`self.bias` is None: leave out `+ self.bias` in that case."
+        )
+    return None
+
+
+def _devices_mixed(e: Raised) -> str | None:
+    if e.exc_type == "RuntimeError" and "Expected all tensors to be on the same device" in e.message:
+        devices = re.search(r"devices?, (\S+) and (\S+?)!", e.message)
         pair = f" ({devices.group(1)} and {devices.group(2)})" if devices else ""
         return (
-            f"`{code or error.get('during')}` mixes tensors on different devices{pair}. Create no tensor on a "
+            f"`{e.code or e.during}` mixes tensors on different devices{pair}. Create no tensor on a "
             "fixed device: use the device of your inputs and parameters (e.g. `x.device`, "
             "`torch.zeros_like(...)`), so that the code works on the CPU and on a GPU."
         )
-    if "pickl" in message.lower() or "pickl" in str(error.get("during", "")):
+    if "Torch not compiled with CUDA enabled" in e.message or "no NVIDIA driver" in e.message:
         return (
-            f"{error.get('during')} failed because your dataset cannot be pickled ({exc_type}: {message}). "
+            f"`{e.code or e.during}` puts a tensor on the GPU ('cuda'), and this machine has none. "
+            "Use the device you are given (the inputs', the parameters' or the `device` argument) instead of a fixed one."
+        )
+    return None
+
+
+def _matrix_only(e: Raised) -> str | None:
+    if e.exc_type == "RuntimeError" and ("must be a matrix" in e.message or "2D tensors expected" in e.message):
+        return (
+            f"`{e.code or e.during}` uses a matrix-only product (`torch.mm`), but the input may have any number "
+            "of leading dimensions, e.g. shape (2, 3, in_features). Use `@` (`torch.matmul`), which handles them."
+        )
+    return None
+
+
+def _shapes_do_not_fit(e: Raised) -> str | None:
+    shapes = re.search(r"mat1 and mat2 shapes cannot be multiplied \((\w+) and (\w+)\)", e.message)
+    if e.exc_type == "RuntimeError" and shapes:
+        return (
+            f"`{e.code or e.during}` multiplies matrices whose shapes do not fit ({shapes.group(1)} and "
+            f"{shapes.group(2)}): the inner sizes must be equal. Check the layout the exercise asks for "
+            "(which side is transposed)."
+        )
+    return None
+
+
+def _not_picklable(e: Raised) -> str | None:
+    if "pickl" in e.message.lower() or "pickl" in e.during:
+        return (
+            f"{e.during} failed because your dataset cannot be pickled ({e.exc_type}: {e.message}). "
             "With num_workers > 0 and the 'spawn' start method, the dataset is pickled: keep no lambdas, "
             "open files or generators in it."
         )
+    return None
+
+
+def _sample_key_missing(e: Raised) -> str | None:
+    if e.exc_type == "KeyError" and "DataLoader" in e.during:
+        return (
+            f"{e.during} failed: a sample has no key {e.message}. Each `dataset[i]` must be a dict with "
+            "exactly the keys 'Text' and 'Class'."
+        )
+    return None
+
+
+RULES = (
+    _super_with_wrong_name, _number_called, _none_bias_added, _devices_mixed, _matrix_only,
+    _shapes_do_not_fit, _not_picklable, _sample_key_missing,
+)
+
+
+def _known_bug(error: dict[str, Any]) -> str | None:
+    frames = error.get("frames") or []
+    raised = Raised(
+        exc_type=str(error.get("exc_type", "")), message=str(error.get("message", "")),
+        code=str(frames[-1].get("code", "")) if frames else "", during=str(error.get("during", "your code")),
+    )
+    for rule in RULES:
+        message = rule(raised)
+        if message:
+            return message
     return None
 
 
@@ -73,7 +154,7 @@ def describe_error(error: dict[str, Any]) -> str:
         return f"no class `{expected}` in {file} (it defines {found})."
     if kind == "missing_file":
         return f"file {details.get('file')} not found in the submission."
-    if kind in ("missing_attribute", "not_a_module", "state_dict", "spawn"):
+    if kind in ("missing_attribute", "not_a_module", "state_dict", "spawn", "training"):
         return str(error.get("message"))
     if kind == "internal":
         return f"internal grader error: {error.get('exc_type', '')} {error.get('message', '')}".strip()
@@ -111,5 +192,5 @@ def error_category(error: dict[str, Any]) -> str:
 def describe_location(location: Location | None) -> str:
     if location is None:
         return ""
-    text = f"{location.file}:{location.line}" if location.line else location.file
+    text = location.label
     return f" ({text}: `{location.code}`)" if location.code else f" ({text})"

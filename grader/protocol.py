@@ -47,7 +47,9 @@ def decode(payload: bytes) -> Any:
     try:
         return torch.load(io.BytesIO(payload), weights_only=True, map_location="cpu")
     except Exception as exc:  # any refusal is the sender's fault, not ours
-        raise ProtocolError(f"refused a message that is not plain data ({type(exc).__name__}: {exc})"[:500]) from None
+        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+        reason = next((line for line in lines if "GLOBAL" in line or "Unsupported" in line), lines[0] if lines else "")
+        raise ProtocolError(f"refused a message that is not plain data ({type(exc).__name__}: {reason[:200]})") from None
 
 
 def write_frame(fd: int, message: dict[str, Any]) -> None:

@@ -12,12 +12,20 @@ STATUSES = ("passed", "failed", "error", "skipped")
 
 @dataclass(frozen=True)
 class Location:
-    """A place in the learner's own files."""
+    """A place in the learner's own files; in a notebook, `line` counts within cell `cell`."""
 
     file: str
     line: int = 0
     code: str = ""
     excerpt: tuple[tuple[int, str], ...] = ()  # numbered source lines around `line`
+    cell: int | None = None  # the notebook cell, numbered from 1 at the top, Markdown included
+
+    @property
+    def label(self) -> str:
+        """`file:line`, or `file, cell 4, line 3` in a notebook."""
+        if self.cell is not None:
+            return f"{self.file}, cell {self.cell}, line {self.line}" if self.line else f"{self.file}, cell {self.cell}"
+        return f"{self.file}:{self.line}" if self.line else self.file
 
 
 @dataclass
@@ -50,6 +58,7 @@ class ExerciseResult:
     name: str
     checks: list[CheckResult] = field(default_factory=list)
     error: str = ""
+    notes: list[str] = field(default_factory=list)  # e.g. a notebook's code that was not run
 
     @property
     def score(self) -> float:
@@ -67,6 +76,7 @@ class SubmissionResult:
     exercises: list[ExerciseResult] = field(default_factory=list)
     duration_s: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
+    fingerprint: str = ""  # hash of the files, grader and environment graded; used by --resume
 
     @property
     def score(self) -> float:
@@ -125,14 +135,43 @@ def submission_to_dict(submission: SubmissionResult) -> dict[str, Any]:
         "max_score": submission.max_score,
         "duration_s": round(submission.duration_s, 3),
         "timings": {k: round(v, 3) for k, v in submission.timings.items()},
+        "fingerprint": submission.fingerprint,
         "exercises": [
             {
                 "name": e.name,
                 "score": e.score,
                 "max_score": e.max_score,
                 "error": e.error,
+                "notes": list(e.notes),
                 "checks": [_check_to_dict(c) for c in e.checks],
             }
             for e in submission.exercises
         ],
     }
+
+
+def submission_from_dict(data: dict[str, Any]) -> SubmissionResult:
+    """Rebuild a submission's result from its JSON form (for --resume)."""
+
+    def location(raw: dict[str, Any] | None) -> Location | None:
+        if not raw:
+            return None
+        fields = {k: v for k, v in raw.items() if k in Location.__dataclass_fields__}
+        fields["excerpt"] = tuple(tuple(pair) for pair in fields.get("excerpt", ()))
+        return Location(**fields)
+
+    def check(raw: dict[str, Any]) -> CheckResult:
+        return CheckResult(
+            id=raw["id"], title=raw["title"], status=raw["status"], max_score=raw["max_score"], message=raw["message"],
+            location=location(raw.get("location")), output=raw.get("output", ""), duration_s=raw.get("duration_s", 0.0),
+            device=raw.get("device"), hidden=raw.get("hidden", False), category=raw.get("category", ""), detail=raw.get("detail"),
+        )
+
+    return SubmissionResult(
+        id=data["id"], path=data["path"], duration_s=data.get("duration_s", 0.0), timings=data.get("timings", {}),
+        fingerprint=data.get("fingerprint", ""),
+        exercises=[
+            ExerciseResult(name=e["name"], error=e.get("error", ""), checks=[check(c) for c in e["checks"]], notes=list(e.get("notes", [])))
+            for e in data["exercises"]
+        ],
+    )

@@ -9,10 +9,11 @@ import dataclasses
 import time
 from pathlib import Path
 
+from grader import notebooks
 from grader.catalog import CheckSpec, collect_checks
 from grader.checks import CheckFailed, LearnerClient
 from grader.exercises import EXERCISES, Exercise
-from grader.feedback import describe_error, location_of
+from grader.feedback import describe_error, describe_location, location_of
 from grader.results import CheckResult, ExerciseResult, Location, SubmissionResult
 from grader.session import WorkerLimits, WorkerSession
 from grader.submission import Submission, locate_source
@@ -26,7 +27,7 @@ def open_exercise(session: WorkerSession, submission: Submission, exercise: Exer
     output = ""
     lookup = locate_source(submission.path, exercise)
     if lookup.problem:
-        blocked = CheckFailed(lookup.problem, status="error", category="file not found")
+        blocked = CheckFailed(lookup.problem, status="error", category=lookup.category)
     else:
         reply = session.call({"op": "load", "exercise": exercise.name}, timeout_s=max(LOAD_TIMEOUT_S, session.limits.call_timeout_s))
         output = reply.stdout
@@ -34,9 +35,10 @@ def open_exercise(session: WorkerSession, submission: Submission, exercise: Exer
             blocked = CheckFailed(f"loading {exercise.filename} failed: {reply.crash}.", status="error", category="could not be loaded")
         elif not reply.ok:
             error = reply.error or {}
+            location = with_excerpt(location_of(error), submission.path)
             blocked = CheckFailed(
-                f"{exercise.filename} could not be loaded: {describe_error(error)}",
-                with_excerpt(location_of(error), submission.path), status="error", category="could not be loaded",
+                f"{exercise.filename} could not be loaded: {describe_error(error)}{describe_location(location)}",
+                location, status="error", category="could not be loaded",
             )
     client = LearnerClient(session, exercise.name, blocked)
     if output:
@@ -102,6 +104,7 @@ def grade_submission(
             client = open_exercise(session, submission, exercise)
             result = ExerciseResult(name=exercise.name, error=client.blocked.message if client.blocked else "")
             result.checks = [run_check(spec, client, submission.path) for spec in checks if spec.exercise == exercise.name]
+            notebooks.attach(result, submission.path)  # a notebook's cells and lines, what was not run
             results.append(result)
         timings = {
             "total_s": time.monotonic() - began,

@@ -160,9 +160,10 @@ class WorkerSession:
         """Send one request and wait for its reply; never raises for the worker's faults."""
         timeout_s = timeout_s or self.limits.call_timeout_s
         began = time.monotonic()
-        output_before = self.output_path.stat().st_size
+        output_before = self.output_path.stat().st_size  # 0, or what a dead worker left unread
         reply = self._exchange(request, timeout_s)
         reply.stdout = self._read_output(output_before)
+        os.truncate(self.output_path, 0)  # the worker appends: the file-size limit is then per call
         reply.duration_s = time.monotonic() - began
         self.timings.calls += 1
         self.timings.calls_s += reply.duration_s
@@ -215,18 +216,49 @@ def validate_reply(raw: Any) -> Reply:
 
     if type(raw) is not dict or type(raw.get("ok")) is not bool:
         raise ObservationError("a reply must be a dict with a boolean 'ok'")
-    where = raw.get("where")
-    where = validate(where) if where is not None else None
+    where = _place(validate(raw.get("where")))
     if raw["ok"]:
         return Reply(ok=True, value=validate(raw.get("value")), where=where)
     error = validate(raw.get("error"))
     if type(error) is not dict:
         raise ObservationError("an error reply must carry a dict")
-    return Reply(ok=False, error=error, where=where)
+    return Reply(ok=False, error=_error(error), where=where)
+
+
+def _text(value: Any, limit: int = 2000) -> str:
+    return value[:limit] if type(value) is str else ""
+
+
+def _place(raw: Any) -> dict[str, Any] | None:
+    """A file and line in the learner's files, or None when the worker sent anything else."""
+    if type(raw) is not dict or type(raw.get("file")) is not str or type(raw.get("line")) is not int:
+        return None
+    return {"file": raw["file"][:300], "line": max(0, raw["line"])}
+
+
+def _error(raw: dict[str, Any]) -> dict[str, Any]:
+    """An error report with exactly the fields and types the judge reads; the rest is dropped."""
+    frames = []
+    for frame in raw.get("frames") if type(raw.get("frames")) is list else []:
+        place = _place(frame)
+        if place is not None:
+            frames.append({**place, "function": _text(frame.get("function"), 200), "code": _text(frame.get("code"), 300)})
+    details = raw.get("details")
+    return {
+        "kind": _text(raw.get("kind"), 50), "message": _text(raw.get("message")), "exc_type": _text(raw.get("exc_type"), 100),
+        "during": _text(raw.get("during"), 300), "not_implemented": raw.get("not_implemented") is True,
+        "forbidden": _text(raw.get("forbidden"), 200) or None, "frames": frames[-8:],
+        "details": details if type(details) is dict else {},
+    }
 
 
 def copy_submission(source: Path, target: Path, max_bytes: int = 50 * 1024 * 1024) -> None:
-    """Copy the submission's regular files (no links, no hidden or special files) privately."""
+    """Copy the submission's regular files (no links, no hidden or special files) privately.
+
+    An exercise handed in as a notebook, NAME.ipynb, also gets NAME.py in the copy: the
+    definitions of its code cells, read as data in the judge (`grader/notebooks.py`), which
+    the worker imports like any module.
+    """
     target.mkdir(parents=True)
     total = 0
     for folder, dirnames, filenames in os.walk(source, followlinks=False):
@@ -239,5 +271,10 @@ def copy_submission(source: Path, target: Path, max_bytes: int = 50 * 1024 * 102
                 continue
             total += path.stat().st_size
             if total > max_bytes:
-                return
+                break
             shutil.copyfile(path, target / relative / name)
+        if total > max_bytes:
+            break
+    from grader.notebooks import write_modules
+
+    write_modules(target)

@@ -1,6 +1,7 @@
 """Helpers for testing the grader: build submissions from the solutions and grade them."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -61,3 +62,16 @@ def solutions_result() -> SubmissionResult:
 @pytest.fixture(scope="session")
 def stubs_result() -> SubmissionResult:
     return grade(EXERCISES)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _not_inside_github_actions():
+    """`grade` writes GitHub outputs when GITHUB_ACTIONS=true: keep the suite's own CI out of it.
+
+    Session-scoped so that it applies before module-scoped fixtures start `grade`; tests
+    that simulate GitHub Actions pass their own environment.
+    """
+    names = ("GITHUB_ACTIONS", "GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY", "GITHUB_WORKSPACE")
+    saved = {name: os.environ.pop(name) for name in names if name in os.environ}
+    yield
+    os.environ.update(saved)

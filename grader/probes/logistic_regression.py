@@ -22,6 +22,10 @@ def injected(learner: Learner, w: torch.Tensor, b: torch.Tensor, device: str, lr
     return model
 
 
+def clone(value: Any) -> Any:
+    return value.detach().clone() if isinstance(value, torch.Tensor) else value
+
+
 def probe_construct(learner: Learner, dim: int, lr: Any, device: str | None) -> dict[str, Any]:
     cls = learner.cls(MODULE, CLASS)
     args = f"{dim}, lr={lr!r}" + (f", device={device!r}" if device else "")
@@ -74,5 +78,5 @@ def probe_train(learner: Learner, x: torch.Tensor, y: torch.Tensor, lr: float, s
             yhat = learner.call(f"{CLASS}.forward", model.forward, x)
             learner.call(f"{CLASS}.backward", model.backward, x, yhat, y)
             learner.call(f"{CLASS}.optimize", model.optimize)
-            history.append({"w": model.w, "b": model.b})
+            history.append({"w": clone(model.w), "b": clone(model.b)})  # copies: the learner may update in place
     return {"history": history}

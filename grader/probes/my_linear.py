@@ -98,8 +98,13 @@ def probe_train(
         for parameter in parameters:
             parameter.grad = None
         output = learner.call(f"{CLASS}.forward", module, x)
+        if not isinstance(output, torch.Tensor) or not output.requires_grad:
+            raise ProbeFailure("training", f"training stopped: forward returned {'a tensor that autograd cannot differentiate' if isinstance(output, torch.Tensor) else type(output).__name__}, so loss.backward() has nothing to work on")
         loss = ((output - target) ** 2).mean()
         loss.backward()
+        for name, parameter in (("weights", module.weights), ("bias", module.bias)):
+            if parameter.grad is None:
+                raise ProbeFailure("training", f"training stopped: after loss.backward(), {name}.grad is None, so forward does not use self.{name} in a way autograd can follow (no .data, no .detach(), requires_grad left on)")
         with torch.no_grad():  # plain SGD; torch.optim's first use costs about a second
             for parameter in parameters:
                 parameter -= lr * parameter.grad

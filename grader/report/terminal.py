@@ -21,7 +21,7 @@ def _check_lines(check: CheckResult) -> list[str]:
     body = terminal_safe(check.message, 10, 1500)
     lines += textwrap.wrap(body, width=100, initial_indent="         ", subsequent_indent="         ") or []
     if check.location is not None:
-        where = f"{check.location.file}:{check.location.line}" if check.location.line else check.location.file
+        where = check.location.label
         code = f"   {terminal_safe(check.location.code, 1, 120)}" if check.location.code else ""
         lines.append(f"         at {terminal_safe(where, 1, 200)}{code}")
     if check.output.strip():
@@ -36,6 +36,9 @@ def render_submission(submission: SubmissionResult, verbose: bool = False) -> st
     lines = [f"{head}  {total}" + ("  (full marks)" if submission.full_marks else "")]
     for exercise in submission.exercises:
         lines.append(f"  {exercise.name:<22} {_points(exercise.score, exercise.max_score)}")
+        if exercise.notes:
+            lines.append("    notes (only definitions are graded):")
+            lines += ["      " + terminal_safe(note, 1, 200) for note in exercise.notes]
         if exercise.error:
             lines += textwrap.wrap(terminal_safe(exercise.error, 5, 800), width=100, initial_indent="    ", subsequent_indent="    ")
             continue
@@ -56,6 +59,15 @@ def render_submission(submission: SubmissionResult, verbose: bool = False) -> st
     return "\n".join(lines)
 
 
-def render_summary(submissions: list[SubmissionResult]) -> str:
+def render_table(submissions: list[SubmissionResult]) -> str:
+    """The batch summary: one row per submission, a column per exercise, the total and time."""
+    names = [e.name for e in submissions[0].exercises] if submissions else []
+    width = max([10] + [len(terminal_safe(s.id, 1, 40)) for s in submissions])
+    header = f"{'submission':<{width}}  " + "  ".join(f"{n:>19}" for n in names) + f"  {'total':>9}  {'time':>7}"
+    rows = [header, "-" * len(header)]
+    for s in submissions:
+        cells = "  ".join(f"{_points(e.score, e.max_score):>19}" for e in s.exercises)
+        rows.append(f"{terminal_safe(s.id, 1, 40):<{width}}  {cells}  {_points(s.score, s.max_score):>9}  {s.duration_s:>6.2f}s")
     full = sum(1 for s in submissions if s.full_marks)
-    return f"{len(submissions)} submissions graded, {full} with full marks."
+    rows.append(f"{len(submissions)} submissions graded, {full} with full marks.")
+    return "\n".join(rows)

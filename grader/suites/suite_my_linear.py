@@ -94,7 +94,7 @@ def test_forward(learner: LearnerClient, device: str):
 def test_forward_leading_dimensions(learner: LearnerClient, device: str):
     weights, bias = reference_parameters()
     for x in (randn(3, 2, 3, IN), randn(4, IN)):
-        y = learner.probe("forward", weights=weights, bias=bias, x=x, device=device)
+        y = learner.probe("forward", weights=weights, bias=bias, x=x, device=device, context=f"for x of shape {tuple(x.shape)}")
         expect_close(y, x @ weights + bias, f"forward(x) for x of shape {tuple(x.shape)}", device=device)
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+import io
 import os
 import sys
 import time
@@ -46,6 +47,37 @@ def answer(request: dict[str, Any], learner: Learner) -> dict[str, Any]:
     return reply
 
 
+class CappedStream(io.TextIOBase):
+    """sys.stdout/sys.stderr for learner code: keeps the first `cap` characters of each request.
+
+    A learner who prints megabytes loses nothing but the text: the judge shows a capped
+    excerpt anyway, and the output file stays small.
+    """
+
+    def __init__(self, target: Any, cap: int = 64_000):
+        self.target, self.cap, self.kept, self.dropped = target, cap, 0, 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        room = max(0, self.cap - self.kept)
+        if room:
+            self.target.write(text[:room])
+            self.kept += min(room, len(text))
+        self.dropped += max(0, len(text) - room)
+        return len(text)
+
+    def flush(self) -> None:
+        self.target.flush()
+
+    def end_request(self) -> None:
+        if self.dropped:
+            self.target.write(f"\n... [{self.dropped} more characters printed, not kept]\n")
+        self.target.flush()
+        self.kept = self.dropped = 0
+
+
 def op_name(request: dict[str, Any]) -> str:
     return str(request.get("op"))
 
@@ -55,6 +87,8 @@ def serve(read_fd: int, write_fd: int, submission_dir: str, started: float | Non
     import torch  # noqa: F401  (imported here so that the hello frame reports its cost)
 
     learner = Learner(submission_dir)
+    streams = [CappedStream(sys.stdout), CappedStream(sys.stderr)]
+    sys.stdout, sys.stderr = streams
     protocol.write_frame(write_fd, {"ok": True, "value": {"hello": True, "startup_s": time.monotonic() - started}})
     while True:
         try:
@@ -62,9 +96,9 @@ def serve(read_fd: int, write_fd: int, submission_dir: str, started: float | Non
         except protocol.ChannelClosed:
             return
         reply = answer(request, learner)
-        for stream in (sys.stdout, sys.stderr):
+        for stream in streams:
             try:
-                stream.flush()
+                stream.end_request()
             except Exception:
                 pass
         try:
