@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -15,8 +17,8 @@ from grader.report import github as github_report
 from grader.report.gradebook_csv import ID_COLUMNS, write_gradebook
 from grader.report.gradescope import write_gradescope
 from grader.report.junit import write_junit
-from grader.report.terminal import render_submission, render_summary
-from grader.results import RunResult, SubmissionResult
+from grader.report.terminal import render_submission, render_table
+from grader.results import RunResult, SubmissionResult, submission_from_dict
 from grader.session import WorkerLimits, WorkerSession
 from grader.submission import Submission, find_submissions
 
@@ -52,9 +54,12 @@ def main() -> None:
 @click.option("--pages", "pages_dir", type=click.Path(file_okay=False, path_type=Path), help="Write each submission's feedback page, DIR/<id>.md (Markdown), into this directory.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=WorkerLimits.call_timeout_s, show_default=True, help="Seconds each call into learner code may take (some checks allow more).")
 @click.option("-v", "--verbose", is_flag=True, help="Also list passed checks, and show where the time went.")
+@click.option("-q", "--quiet", is_flag=True, help="For a batch: print the summary table only, not each submission's report.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores", help="Submissions graded in parallel.")
+@click.option("--resume", is_flag=True, help="With --json FILE: keep the results in FILE of submissions whose files, grader and environment are unchanged.")
 def run_command(paths: tuple[Path, ...], exercise_names: tuple[str, ...], json_path: Path | None, timeout: float, verbose: bool,
                 github_flag: bool | None = None, gradescope_path: Path | None = None, junit_path: Path | None = None, csv_path: Path | None = None,
-                csv_columns: tuple[str, ...] = (), csv_id: str = "sis-login", pages_dir: Path | None = None) -> None:
+                csv_columns: tuple[str, ...] = (), csv_id: str = "sis-login", pages_dir: Path | None = None, quiet: bool = False, jobs: int = 1, resume: bool = False) -> None:
     """Grade PyTorch exercise submissions.
 
     Each PATH is one submission (a directory holding my_linear.py, logistic_regression.py,
@@ -73,14 +78,11 @@ def run_command(paths: tuple[Path, ...], exercise_names: tuple[str, ...], json_p
     exercises = [BY_NAME[n] for n in exercise_names] or list(EXERCISES)
     github = github_report.GitHubActions.start() if github_report.enabled(github_flag) else None  # fences learner text in the log
     limits = WorkerLimits(call_timeout_s=timeout)
-    results = list(_grade_all(submissions, exercises, limits, verbose))
+    if resume and json_path is None:
+        raise click.UsageError("--resume needs --json FILE: the results of the last run are read from there.")
+    results = _grade_all(submissions, exercises, limits, verbose=verbose, quiet=quiet, jobs=jobs, json_path=json_path, resume=resume, started_at=started_at)
 
-    import torch
-
-    devices = ["cpu"] + ([f"cuda:0 ({torch.cuda.get_device_name(0)})"] if torch.cuda.is_available() else [])
-    run = RunResult(submissions=results, grader_version=grader.__version__, torch_version=torch.__version__, devices=devices, started_at=started_at)
-    if len(results) > 1:
-        click.echo(render_summary(results))
+    run = _run_result(results, started_at)
     # Outputs: each is a rendering of `run`; none computes a score of its own.
     if json_path is not None:
         write_json(run, json_path)
@@ -100,26 +102,71 @@ def run_command(paths: tuple[Path, ...], exercise_names: tuple[str, ...], json_p
     sys.exit(0 if all(r.full_marks for r in results) else 1)
 
 
-def _grade_all(submissions: list[Submission], exercises, limits: WorkerLimits, verbose: bool):
-    """Grade in order, keeping the next submission's worker starting while one is graded.
+def _grade_all(
+    submissions: list[Submission], exercises: list, limits: WorkerLimits, *, verbose: bool, quiet: bool, jobs: int,
+    json_path: Path | None, resume: bool, started_at: str,
+) -> list[SubmissionResult]:
+    """Grade every submission, in parallel for a batch, writing --json as results arrive.
 
-    The first worker starts before the judge imports torch and pytest, so that the two
-    imports (the bulk of a single submission's time) run side by side.
+    For a single submission (or one job) the warm template is started before the judge
+    imports torch and pytest, so that the two imports run side by side.
     """
-    upcoming = WorkerSession(submissions[0].path, limits)
-    upcoming.start()
-    from grader.catalog import collect_checks  # imports torch and pytest
-    from grader.runner import grade_submission
+    from grader.launcher import default_launcher
 
-    checks = collect_checks(exercises)
-    for index, submission in enumerate(submissions):
-        session = upcoming
-        if index + 1 < len(submissions):
-            upcoming = WorkerSession(submissions[index + 1].path, limits)
-            upcoming.start()
-        result: SubmissionResult = grade_submission(submission, exercises, limits, session=session, checks=checks)
-        click.echo(render_submission(result, verbose) + "\n")
-        yield result
+    if len(submissions) == 1 or jobs == 1:
+        default_launcher().start()
+    import torch
+
+    from grader.batch import grade_many, grader_fingerprint, submission_fingerprint
+    from grader.report.progress import Progress
+
+    grader_hash = grader_fingerprint()
+    environment = f"torch {torch.__version__}; cuda {torch.cuda.is_available()}"
+    fingerprints = {s.id: submission_fingerprint(s, exercises, grader_hash, environment) for s in submissions}
+    previous = _previous_results(json_path) if resume else {}
+
+    def reuse(submission: Submission) -> SubmissionResult | None:
+        kept = previous.get(submission.id)
+        return kept if kept is not None and kept.fingerprint == fingerprints[submission.id] else None
+
+    batch = len(submissions) > 1
+    progress = Progress(len(submissions)) if batch else None
+    finished: dict[int, SubmissionResult] = {}
+    for index, result in grade_many(submissions, exercises, limits, jobs, reuse):
+        reused = result is previous.get(result.id)
+        result.fingerprint = fingerprints[result.id]
+        finished[index] = result
+        if progress is not None:
+            progress.advance(result, reused)
+        if json_path is not None:  # written as results arrive, so an interrupted batch keeps its work
+            write_json(_run_result([finished[i] for i in sorted(finished)], started_at), json_path)
+        if not batch:
+            click.echo(render_submission(result, verbose) + "\n")
+    results = [finished[i] for i in range(len(submissions))]
+    if batch:
+        if not quiet:
+            for result in results:
+                click.echo(render_submission(result, verbose) + "\n")
+        click.echo(render_table(results))
+    return results
+
+
+def _previous_results(json_path: Path | None) -> dict[str, SubmissionResult]:
+    if json_path is None or not json_path.is_file():
+        return {}
+    try:
+        data = json.loads(json_path.read_text(encoding="utf-8"))
+        return {s["id"]: submission_from_dict(s) for s in data["submissions"]}
+    except (ValueError, KeyError, TypeError) as exc:
+        click.echo(f"grade: --resume ignores {json_path}: it is not a results file of this grader ({exc}).", err=True)
+        return {}
+
+
+def _run_result(results: list[SubmissionResult], started_at: str) -> RunResult:
+    import torch
+
+    devices = ["cpu"] + ([f"cuda:0 ({torch.cuda.get_device_name(0)})"] if torch.cuda.is_available() else [])
+    return RunResult(submissions=results, grader_version=grader.__version__, torch_version=torch.__version__, devices=devices, started_at=started_at)
 
 
 def _csv_titles(pairs: tuple[str, ...], exercise_names) -> dict[str, str]:
@@ -176,3 +223,32 @@ def init_command(platform: str, directory: Path, grader_requirement: str | None,
     except FileExistsError as exists:
         raise click.UsageError(f"{exists} exists: pass --force to overwrite it.") from None
     click.echo(f"wrote {path}: the {INIT_TARGETS[platform].what}.")
+
+
+@main.command("assign", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("solutions", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if OUT differs from what would be written.")
+def assign_command(solutions: Path, out: Path, check: bool) -> None:
+    """Write the learner's stubs from the marked solutions in SOLUTIONS into OUT.
+
+    For each exercise NAME: OUT/NAME.py and OUT/notebooks/NAME.ipynb, from SOLUTIONS/NAME.py
+    (with `# BEGIN SOLUTION` / `# END SOLUTION` regions and `# STUB:` lines) and
+    SOLUTIONS/NAME.md (the exercise's text). See grader/assign.py for the conventions.
+    """
+    from grader.assign import AssignError, assign, differences
+
+    try:
+        if check:
+            problems = differences(solutions, out)
+            for problem in problems:
+                click.echo(f"{out}/{problem}")
+            if problems:
+                click.echo(f"{out} is out of date: run `grade assign {solutions} {out}`.", err=True)
+                sys.exit(1)
+            click.echo(f"{out} is up to date.")
+            return
+        written = assign(solutions, out)
+    except AssignError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {len(written)} files into {out}: " + ", ".join(str(p.relative_to(out)) for p in written))

@@ -119,7 +119,7 @@ def classroom_payload(run: RunResult, message_limit: int = 1000, code_limit: int
                 "message": log_safe(visible.message(check), message_limit) or None,
                 "test_code": log_safe(f"{visible.where(loc)}: {loc.code}" if loc and loc.code else visible.where(loc), code_limit),
                 "filename": log_safe(loc.file, 300) if loc else "",
-                "line_no": loc.line if loc else 0,
+                "line_no": loc.line if loc and not visible.in_notebook(loc) else 0,
                 "duration": round(check.duration_s, 3),
             })
     return {
@@ -133,7 +133,7 @@ def classroom_payload(run: RunResult, message_limit: int = 1000, code_limit: int
 def encode_payload(run: RunResult) -> str:
     """The payload as the reporter decodes it, shortened until it fits in an env var."""
     for limits in ((1000, 300, TITLE_LIMIT), (200, 120, 120), (0, 0, 80), (0, 0, 40)):
-        data = json.dumps(classroom_payload(run, *limits), ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+        data = json.dumps(classroom_payload(run, *limits), ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8", "replace")
         if len(data) <= PAYLOAD_JSON_LIMIT:
             break
     return base64.b64encode(data).decode("ascii")
@@ -161,12 +161,12 @@ def annotations(run: RunResult, workspace: Path) -> list[str]:
             if check.status not in ("failed", "error"):
                 continue
             loc = visible.location(check)
-            key = (submission.id, loc.file, loc.line) if loc else (submission.id, exercise.name, None)
+            key = (submission.id, loc.file, getattr(loc, "cell", None), loc.line) if loc else (submission.id, exercise.name)
             groups.setdefault(key, []).append((submission, exercise.name, check))
     lines = []
     items = list(groups.items())
     shown = items if len(items) <= ERRORS_PER_STEP else items[: ERRORS_PER_STEP - 1]
-    for (_, file, line), entries in shown:
+    for _, entries in shown:
         submission, exercise, first = entries[0]
         loc = visible.location(first)
         prefix = f"{submission.id}: " if len(run.submissions) > 1 else ""
@@ -176,9 +176,12 @@ def annotations(run: RunResult, workspace: Path) -> list[str]:
         else:
             title = f"{prefix}{len(entries)} failed checks in {exercise}"
             message = "\n".join(f"- {c.title}: {visible.message(c)}" for _, _, c in entries)
+        if visible.in_notebook(loc):  # a cell's line is no line of the .ipynb file: name the cell instead
+            message = f"at {visible.where(loc)}: {message}"
         properties = {"title": visible.cap(visible.plain(title).replace("\n", " "), TITLE_LIMIT)}
         if loc is not None:
-            properties = {"file": _workspace_path(submission, loc.file, workspace), "line": loc.line or None, **properties}
+            line = None if visible.in_notebook(loc) else (loc.line or None)
+            properties = {"file": _workspace_path(submission, loc.file, workspace), "line": line, **properties}
         lines.append(command("error", visible.cap(visible.plain(message), ANNOTATION_MESSAGE_LIMIT), **properties))
     if len(items) > len(shown):
         rest = items[len(shown):]
@@ -202,7 +205,7 @@ def _md_text(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+!|~])", r"\\\1", text)
 
 
-def _check_markdown(check: CheckResult) -> str:
+def _check_markdown(check: CheckResult, shown: set) -> str:
     mark = "❌" if check.status in ("failed", "error") else "✅"
     head = f"{mark} {html.escape(visible.plain(check.title))} ({visible.points(check.score)}/{visible.points(check.max_score)})"
     parts = [f"<details><summary>{head}</summary>", ""]
@@ -212,7 +215,8 @@ def _check_markdown(check: CheckResult) -> str:
     loc = visible.location(check)
     if loc is not None:
         parts.append(f"\nat <code>{html.escape(visible.plain(visible.where(loc)))}</code>\n")
-        if loc.excerpt:
+        if loc.excerpt and (loc.file, loc.line) not in shown:  # each place's source once per page
+            shown.add((loc.file, loc.line))
             width = len(str(loc.excerpt[-1][0]))
             excerpt = "\n".join(f"{'>' if n == loc.line else ' '} {n:>{width}} | {visible.plain(code)}" for n, code in loc.excerpt)
             parts.append(_fenced(excerpt, "python"))
@@ -236,6 +240,7 @@ def render_markdown(submission: SubmissionResult, heading: str = "##") -> str:
         failed = sum(1 for c in exercise.checks if c.status in ("failed", "error"))
         lines.append(f"| `{exercise.name}` | {visible.points(exercise.score)}/{visible.points(exercise.max_score)} | {failed} |")
     lines.append("")
+    shown: set = set()
     for exercise in submission.exercises:
         failed = [c for c in exercise.checks if c.status in ("failed", "error")]
         if not failed:
@@ -244,7 +249,9 @@ def render_markdown(submission: SubmissionResult, heading: str = "##") -> str:
         if exercise.error:
             lines += [_fenced(visible.cap(visible.plain(exercise.error), 2000)), ""]
             continue
-        lines += [_check_markdown(c) for c in failed]
+        lines += [_check_markdown(c, shown) for c in failed]
+    for exercise in submission.exercises:
+        lines += [f"*`{exercise.name}`: {_md_text(note)}*\n" for note in visible.notes(exercise)]
     skipped = [c for e in submission.exercises for c in e.checks if c.status == "skipped"]
     if skipped:
         reasons = "; ".join(sorted({visible.plain(visible.message(c)) for c in skipped}))
@@ -305,13 +312,13 @@ class GitHubActions:
             outputs |= {"score": visible.points(run.submissions[0].score), "max_score": visible.points(run.submissions[0].max_score)}
         output_file = self.environ.get("GITHUB_OUTPUT")
         if output_file:
-            with open(output_file, "a", encoding="utf-8") as f:
+            with open(output_file, "a", encoding="utf-8", errors="replace") as f:
                 f.writelines(f"{key}={value}\n" for key, value in outputs.items())  # values are single-line
         else:
             warnings.append("GITHUB_OUTPUT is not set: the step output `result` for the Classroom reporter was not written.")
         summary_file = self.environ.get("GITHUB_STEP_SUMMARY")
         if summary_file:
-            with open(summary_file, "a", encoding="utf-8") as f:
+            with open(summary_file, "a", encoding="utf-8", errors="replace") as f:
                 f.write(render_summary(run) + "\n")
         else:
             warnings.append("GITHUB_STEP_SUMMARY is not set: no job summary was written.")
@@ -324,6 +331,6 @@ def write_pages(run: RunResult, directory: Path) -> list[Path]:
     written = []
     for submission in run.submissions:
         path = directory / f"{submission.id}.md"
-        path.write_text(render_markdown(submission, heading="##") + "\n", encoding="utf-8")
+        path.write_text(render_markdown(submission, heading="##") + "\n", encoding="utf-8", errors="replace")
         written.append(path)
     return written

@@ -51,5 +51,5 @@ def gradebook_rows(run: RunResult, titles: dict[str, str] | None = None, id_colu
 
 
 def write_gradebook(run: RunResult, path: Path, titles: dict[str, str] | None = None, id_column: str = "sis-login") -> None:
-    with open(path, "w", encoding="utf-8", newline="") as f:
+    with open(path, "w", encoding="utf-8", errors="replace", newline="") as f:
         csv.writer(f, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n").writerows(gradebook_rows(run, titles, id_column))

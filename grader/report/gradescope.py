@@ -60,6 +60,7 @@ def gradescope_results(submission: SubmissionResult, execution_time: float | Non
     for exercise in submission.exercises:
         if exercise.error:
             lines.append(f"\n{exercise.name} could not be graded: {visible.cap(visible.plain(exercise.error), 1000)}")
+        lines += [f"\n{exercise.name}: {visible.cap(visible.plain(note), 1000)}" for note in visible.notes(exercise)]
     skipped = sum(1 for e in submission.exercises for c in e.checks if c.status == "skipped")
     if skipped:
         lines.append(f"\n{skipped} checks were not run (no GPU); they count toward neither score nor maximum.")
@@ -87,7 +88,7 @@ def write_gradescope(run: RunResult, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".results-", suffix=".json", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as f:
+        with os.fdopen(handle, "w", encoding="utf-8", errors="replace", newline="\n") as f:
             f.write(text)
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)

@@ -11,7 +11,7 @@ import re
 
 from grader.results import CheckResult, Location
 
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")  # and lone surrogates, which UTF-8 cannot hold
 
 
 def message(check: CheckResult) -> str:
@@ -40,7 +40,7 @@ def cap(text: str, limit: int, marker: str = " ... [cut]") -> str:
 
 
 def plain(text: str) -> str:
-    """Control characters (escape sequences, CR) replaced; newlines and tabs kept."""
+    """Control characters (escape sequences, CR) and lone surrogates replaced; newlines and tabs kept."""
     return CONTROL.sub("?", text.replace("\r\n", "\n"))
 
 
@@ -56,6 +56,20 @@ def number(value: float) -> int | float:
 
 
 def where(loc: Location | None) -> str:
+    """`file:line`, or the notebook form (`file, cell 4, line 3`) where the model has cells."""
     if loc is None:
         return ""
+    label = getattr(loc, "label", None)
+    if label is not None:
+        return label
     return f"{loc.file}:{loc.line}" if loc.line else loc.file
+
+
+def in_notebook(loc: Location | None) -> bool:
+    """A notebook's line numbers count within a cell, not within the .ipynb file."""
+    return loc is not None and getattr(loc, "cell", None) is not None
+
+
+def notes(exercise) -> list[str]:
+    """Notes about how an exercise was read (e.g. notebook code that was not run)."""
+    return list(getattr(exercise, "notes", None) or [])
