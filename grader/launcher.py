@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,8 @@ from typing import Any
 import grader
 
 SAFE_ENV_KEYS = ("PATH", "LANG", "LC_ALL", "TZ", "CUDA_VISIBLE_DEVICES", "SYSTEMROOT")
+STARTUP_TIMEOUT_S = 180.0  # importing torch on a loaded machine
+REQUEST_TIMEOUT_S = 60.0
 
 
 class LauncherError(Exception):
@@ -45,11 +48,13 @@ class LaunchedWorker:
 class Launcher:
     """Owns the template process; thread-safe so that workers can be prepared ahead."""
 
-    def __init__(self) -> None:
+    def __init__(self, isolation: str = "auto") -> None:
+        self.isolation = isolation
         self._lock = threading.RLock()
         self._process: subprocess.Popen | None = None
         self._control: socket.socket | None = None
         self._ready = False
+        self._broken: str | None = None
         self.info: dict[str, Any] = {}
 
     def start(self) -> None:
@@ -57,9 +62,10 @@ class Launcher:
         with self._lock:
             if self._process is not None:
                 return
+            protect_judge()
             ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
             self._process = subprocess.Popen(
-                [sys.executable, "-s", "-m", "grader.worker.template", "--control-fd", str(theirs.fileno())],
+                [sys.executable, "-s", "-m", "grader.worker.template", "--control-fd", str(theirs.fileno()), "--isolation", self.isolation],
                 env=worker_environment(), stdin=subprocess.DEVNULL, pass_fds=(theirs.fileno(),), cwd="/",
             )
             theirs.close()
@@ -76,23 +82,27 @@ class Launcher:
                 self._control.sendall(data[sent:])
             else:
                 self._control.sendall(data)
-            reply = protocol.read_frame(self._control.fileno(), None)
-        except (OSError, protocol.ProtocolError) as exc:
-            raise LauncherError(f"the worker template stopped answering ({exc})") from None
+            reply = protocol.read_frame(self._control.fileno(), time.monotonic() + REQUEST_TIMEOUT_S)
+        except (OSError, protocol.ProtocolError, protocol.ChannelTimeout) as exc:
+            self._broken = f"the worker template stopped answering ({type(exc).__name__}: {exc})"
+            raise LauncherError(self._broken) from None
         if not reply.get("ok"):
             raise LauncherError(str(reply.get("error")))
         return reply["value"]
 
     def _ensure_ready(self) -> None:
+        if self._broken:
+            raise LauncherError(self._broken)
         self.start()
         if not self._ready:
             from grader import protocol
 
             assert self._control is not None
             try:
-                self.info = protocol.read_frame(self._control.fileno(), None)["value"]
-            except (OSError, protocol.ProtocolError) as exc:
-                raise LauncherError(f"the worker template did not start ({exc})") from None
+                self.info = protocol.read_frame(self._control.fileno(), time.monotonic() + STARTUP_TIMEOUT_S)["value"]
+            except (OSError, protocol.ProtocolError, protocol.ChannelTimeout) as exc:
+                self._broken = f"the worker template did not start ({type(exc).__name__}: {exc})"
+                raise LauncherError(self._broken) from None
             self._ready = True
 
     def launch(self, workdir: Path, output_path: Path, sandbox: dict[str, Any]) -> LaunchedWorker:
@@ -113,12 +123,18 @@ class Launcher:
                 os.close(fd)
         return LaunchedWorker(pid=int(value["pid"]), to_worker=request_write, from_worker=reply_read)
 
-    def reap(self, pid: int) -> int | None:
-        """Kill the worker's process group and leftovers; return its exit status if known."""
+    def reap(self, pid: int) -> dict[str, Any]:
+        """Kill the worker's process group and leftovers; its exit status and whether it ran out of memory."""
         with self._lock:
             if self._process is None or self._process.poll() is not None:
-                return None
-            return self._request({"op": "reap", "pid": pid})["status"]
+                return {"status": None, "oom": False}
+            return self._request({"op": "reap", "pid": pid})
+
+    def isolation_report(self) -> dict[str, Any]:
+        """What the template's workers are isolated with (see grader.worker.sandbox.choose)."""
+        with self._lock:
+            self._ensure_ready()
+            return self.info.get("isolation", {})
 
     def close(self) -> None:
         with self._lock:
@@ -135,14 +151,24 @@ class Launcher:
             self._ready = False
 
 
+def protect_judge() -> None:
+    """Make this (judge) process non-dumpable: a worker of the same non-root user cannot read its memory."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 4
+    except (OSError, AttributeError):
+        pass
+
+
 _default: Launcher | None = None
 
 
-def default_launcher() -> Launcher:
-    """The process-wide launcher, started on first use."""
+def default_launcher(isolation: str | None = None) -> Launcher:
+    """The process-wide launcher; `isolation` (auto, strict, none) applies when it is created."""
     global _default
     if _default is None:
-        _default = Launcher()
+        _default = Launcher(isolation or "auto")
         import atexit
 
         atexit.register(_default.close)

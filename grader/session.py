@@ -33,12 +33,12 @@ class WorkerLimits:
     cpu_seconds: int | None = 300
     file_bytes: int = 16 * 1024 * 1024
     open_files: int = 512
+    max_processes: int = 256
 
     def for_worker(self) -> dict[str, int | None]:
-        gpu = Path("/dev/nvidiactl").exists()  # RLIMIT_AS breaks CUDA's address-space reservations
         return {
-            "memory_bytes": None if gpu else self.memory_bytes, "cpu_seconds": self.cpu_seconds,
-            "file_bytes": self.file_bytes, "open_files": self.open_files,
+            "memory_bytes": self.memory_bytes, "cpu_seconds": self.cpu_seconds, "file_bytes": self.file_bytes,
+            "open_files": self.open_files, "max_processes": self.max_processes,
         }
 
 
@@ -129,11 +129,11 @@ class WorkerSession:
         self.timings.worker_startup_s.append(time.monotonic() - self._started_at)
         return None
 
-    def stop(self) -> int | None:
-        """Kill the worker's whole process tree and forget it; return its exit status if known."""
+    def stop(self) -> dict[str, Any]:
+        """Kill the worker's whole process tree and forget it; say how it ended, if known."""
         worker, self._worker = self._worker, None
         if worker is None:
-            return None
+            return {"status": None, "oom": False}
         for fd in (worker.to_worker, worker.from_worker):
             try:
                 os.close(fd)
@@ -142,7 +142,7 @@ class WorkerSession:
         try:
             return self.launcher.reap(worker.pid)
         except LauncherError:
-            return None
+            return {"status": None, "oom": False}
 
     def close(self) -> None:
         self.stop()
@@ -198,7 +198,10 @@ class WorkerSession:
             return Reply(ok=False, crash=f"your code returned something the grader cannot accept: {exc}")
 
     def _death_message(self) -> str:
-        return describe_exit(self.stop())
+        ended = self.stop()
+        if ended.get("oom") and self.limits.memory_bytes:
+            return f"your code exceeded the memory limit of {self.limits.memory_bytes / 2**30:g} GiB and was stopped"
+        return describe_exit(ended.get("status"))
 
     def _read_output(self, offset: int) -> str:
         with open(self.output_path, "rb") as handle:

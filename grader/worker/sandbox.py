@@ -1,17 +1,29 @@
 """What a freshly forked worker does to itself before it touches learner code.
 
 Always: its own directory, a private home and temp directory, only the file descriptors it
-needs, and resource limits. The stronger kernel features (Landlock, seccomp, namespaces)
-are added by tier; `describe_tier` says what this machine offers.
+needs, and resource limits. Then, by what this machine offers (`detect`) and what the
+instructor asked for (`--isolation`): cgroups for the whole process tree (root), a user and
+network namespace (no network), Landlock (a filesystem allow-list that hides the hidden
+suites, the solutions and everyone else's files; no TCP; no signals out), and a seccomp
+filter against network sockets. docs/security.md explains what each stops.
 """
 from __future__ import annotations
 
 import ctypes
+import glob
 import os
 import resource
+import sys
+from pathlib import Path
 from typing import Any, Iterable
 
+from grader.worker import cgroups, landlock, seccomp
+
 PR_SET_CHILD_SUBREAPER = 36
+CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
+CPU_GRACE_S = 5  # between the soft CPU limit (SIGXCPU) and the hard one (SIGKILL)
+ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "passwd", "group", "nsswitch.conf", "hosts", "host.conf", "gai.conf", "os-release", "mime.types")
+SYSTEM_DIRS = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin")
 
 
 def _libc():
@@ -27,11 +39,102 @@ def become_subreaper() -> bool:
     return bool(libc is not None and hasattr(libc, "prctl") and libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0)
 
 
-def describe_tier() -> dict[str, Any]:
-    return {"subreaper": os.path.isdir("/proc/self/task")}
+# -- what the machine offers --------------------------------------------------------------
 
 
-CPU_GRACE_S = 5  # between the soft limit (SIGXCPU) and the hard one (SIGKILL)
+def _namespaces_work() -> bool:
+    """Try a user+network namespace in a throwaway child (it must be single-threaded)."""
+    libc = _libc()
+    if libc is None or not hasattr(libc, "unshare"):
+        return False
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0 if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) == 0 else 1)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status) == 0
+
+
+def detect() -> dict[str, Any]:
+    """The isolation features this machine supports (not yet what is used)."""
+    linux = sys.platform.startswith("linux")
+    return {
+        "landlock_abi": landlock.abi_version() if linux else 0,
+        "seccomp": linux and seccomp.supported(),
+        "namespaces": linux and _namespaces_work(),
+        "cgroups": linux and cgroups.available(),
+        "subreaper": linux,
+    }
+
+
+def choose(available: dict[str, Any], mode: str) -> dict[str, Any]:
+    """The features to use for `mode` (auto, strict or none), with what is missing and why."""
+    if mode == "none":
+        used = {"landlock_abi": 0, "seccomp": False, "namespaces": False, "cgroups": False, "subreaper": available["subreaper"]}
+    else:
+        used = dict(available)
+    missing = []
+    if not available["landlock_abi"]:
+        missing.append("Landlock (Linux 5.13 or newer with Landlock enabled): without it learner code can read any file the grader's user can, the hidden suites and solutions included")
+    if not available["namespaces"]:
+        missing.append("user namespaces (unprivileged user namespaces enabled; on Ubuntu 24.04: sysctl kernel.apparmor_restrict_unprivileged_userns=0): without them learner code may reach the network")
+    if not available["seccomp"]:
+        missing.append("seccomp (Linux on x86_64 or aarch64): without it learner code can open UDP sockets")
+    if not available["cgroups"]:
+        missing.append("cgroups (run as root with the memory and pids controllers): without them memory is limited per process, not for the whole process tree, and a fork bomb is limited only by RLIMIT_NPROC, which root ignores")
+    return {"mode": mode, "used": used, "missing": missing, "tier": tier_name(used)}
+
+
+def tier_name(used: dict[str, Any]) -> str:
+    if used["cgroups"] and (used["landlock_abi"] or used["namespaces"]):
+        return "root-extras"
+    if used["namespaces"]:
+        return "namespaces"
+    if used["landlock_abi"] or used["seccomp"]:
+        return "kernel-features"
+    return "process"
+
+
+# -- the filesystem allow-list ---------------------------------------------------------------
+
+
+def _allow_except(root: Path, forbidden: list[Path]) -> list[str]:
+    """`root`, or, where a forbidden path lies inside it, its other children down to that path."""
+    inside = [f for f in forbidden if f == root or root in f.parents]
+    if not inside:
+        return [str(root)]
+    if any(f == root for f in inside):
+        return []
+    allowed: list[str] = []
+    try:
+        children = list(root.iterdir())
+    except OSError:
+        return []
+    for child in children:
+        allowed += _allow_except(child, inside)
+    return allowed
+
+
+def readable_paths(grader_dir: Path, submission_dirs_root: Iterable[str] = ()) -> list[str]:
+    """Python, its libraries and the system's, minus the grader's hidden material."""
+    forbidden = [grader_dir]
+    checkout = grader_dir.parent
+    if (checkout / "pyproject.toml").exists() or (checkout / "solutions").exists():
+        forbidden.append(checkout)  # a source checkout: solutions/, tests/ and the rest stay hidden
+    roots = {Path(p).resolve() for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, *SYSTEM_DIRS, "/opt") if Path(p).exists()}
+    roots |= {Path(p).resolve() for p in sys.path if p and Path(p).is_dir()}
+    roots |= {Path(sys.executable).parent, Path(os.path.realpath(sys.executable)).parent}
+    allowed = sorted({path for root in roots for path in _allow_except(root, forbidden)})
+    worker_side = [grader_dir / "__init__.py", grader_dir / "protocol.py", grader_dir / "worker", grader_dir / "probes"]
+    etc = [f"/etc/{name}" for name in ETC_FILES]
+    system = ["/proc", "/sys", "/dev/urandom", "/dev/random", "/dev/zero", "/dev/full"]
+    return allowed + [str(p) for p in worker_side] + etc + system
+
+
+def writable_paths(workdir: str, home: str) -> list[str]:
+    return [workdir, home, "/dev/shm", "/dev/null", *glob.glob("/dev/nvidia*"), *glob.glob("/dev/dri/*")]
+
+
+# -- applied in the child ---------------------------------------------------------------------
 
 
 def set_limits(limits: dict[str, int | None]) -> None:
@@ -47,8 +150,10 @@ def set_limits(limits: dict[str, int | None]) -> None:
         if not value:
             continue
         _, hard = resource.getrlimit(which)
-        cap = (lambda v: v) if hard == resource.RLIM_INFINITY else (lambda v: min(v, hard))
-        resource.setrlimit(which, (cap(value), cap(value + CPU_GRACE_S if key == "cpu_seconds" else value)))
+        soft_value = value if hard == resource.RLIM_INFINITY else min(value, hard)
+        hard_value = value + CPU_GRACE_S if key == "cpu_seconds" else value
+        hard_value = hard_value if hard == resource.RLIM_INFINITY else min(hard_value, hard)
+        resource.setrlimit(which, (soft_value, hard_value))
 
 
 def close_other_fds(keep: Iterable[int]) -> None:
@@ -61,8 +166,19 @@ def close_other_fds(keep: Iterable[int]) -> None:
     os.closerange(start, 1 << 16)
 
 
+def _enter_namespaces() -> None:
+    """A new user namespace (mapping our own uid) and a network namespace with no interfaces up."""
+    uid, gid = os.getuid(), os.getgid()
+    libc = _libc()
+    if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0:
+        raise OSError(ctypes.get_errno(), "unshare failed")
+    Path("/proc/self/setgroups").write_text("deny")
+    Path("/proc/self/uid_map").write_text(f"{uid} {uid} 1")
+    Path("/proc/self/gid_map").write_text(f"{gid} {gid} 1")
+
+
 def enter(workdir: str, config: dict[str, Any], keep_fds: Iterable[int]) -> None:
-    """Confine this (child) process: directory, environment, descriptors, limits."""
+    """Confine this (child) process; the order matters: cgroups and limits need privilege first."""
     close_other_fds(keep_fds)
     home = config["home"]
     os.makedirs(home, exist_ok=True)
@@ -71,4 +187,17 @@ def enter(workdir: str, config: dict[str, Any], keep_fds: Iterable[int]) -> None
     import tempfile
 
     tempfile.tempdir = home
-    set_limits(config.get("limits", {}))
+    used = config.get("isolation", {}).get("used", {})
+    limits = dict(config.get("limits", {}))
+    if used.get("cgroups") or config.get("gpu"):
+        limits["memory_bytes"] = None  # the cgroup caps the whole tree; CUDA needs address space
+    set_limits(limits)
+    if used.get("namespaces"):
+        _enter_namespaces()
+    libc = _libc()
+    if libc is not None and hasattr(libc, "prctl"):
+        libc.prctl(seccomp.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+    if used.get("landlock_abi"):
+        landlock.restrict(config["readable"], writable_paths(workdir, home), used["landlock_abi"])
+    if used.get("seccomp"):
+        seccomp.deny_network_sockets()

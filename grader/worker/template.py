@@ -14,16 +14,18 @@ escaped it (double fork, `setsid`).
 from __future__ import annotations
 
 import argparse
-import array
+import itertools
 import os
 import signal
 import socket
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
+import grader
 from grader import protocol
-from grader.worker import sandbox
+from grader.worker import cgroups, sandbox
 
 MAX_FDS = 3
 
@@ -52,18 +54,20 @@ def send(control: socket.socket, message: dict[str, Any]) -> None:
     control.sendall(protocol.encode(message))
 
 
-def become_worker(request: dict[str, Any], fds: list[int], control: socket.socket) -> None:
+def become_worker(request: dict[str, Any], fds: list[int], control: socket.socket, setup: dict[str, Any], groups: cgroups.WorkerCgroups | None) -> None:
     """Runs in the forked child; never returns."""
     code = 0
     try:
         control.close()
+        if groups is not None:
+            cgroups.join(groups)
         read_fd, write_fd, output_fd = fds
         os.setsid()
         os.dup2(output_fd, 1)
         os.dup2(output_fd, 2)
         os.close(output_fd)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        sandbox.enter(request["workdir"], request["sandbox"], keep_fds=(read_fd, write_fd))
+        sandbox.enter(request["workdir"], {**request["sandbox"], **setup}, keep_fds=(read_fd, write_fd))
         from grader.worker.serve import serve
 
         serve(read_fd, write_fd, request["workdir"], started=time.monotonic())
@@ -94,8 +98,8 @@ def strays_of(known: set[int]) -> list[int]:
     return strays
 
 
-def reap(pid: int, workers: set[int]) -> int | None:
-    """Kill a worker's process group and every escaped descendant; return its exit status."""
+def reap(pid: int, workers: set[int], groups: dict[int, cgroups.WorkerCgroups]) -> dict[str, Any]:
+    """Kill a worker's process group and every escaped descendant; say how it ended."""
     try:
         os.killpg(pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
@@ -108,7 +112,11 @@ def reap(pid: int, workers: set[int]) -> int | None:
         pass
     workers.discard(pid)
     sweep(workers)
-    return status
+    made = groups.pop(pid, None)
+    oom = made.out_of_memory() if made is not None else False
+    if made is not None:
+        made.remove()
+    return {"status": status, "oom": oom}
 
 
 def sweep(workers: set[int], rounds: int = 20) -> None:
@@ -131,45 +139,57 @@ def sweep(workers: set[int], rounds: int = 20) -> None:
                 pass
 
 
-def serve_template(control: socket.socket) -> None:
+def serve_template(control: socket.socket, mode: str) -> None:
     sandbox.become_subreaper()
-    import torch  # noqa: F401  (the point of the template: workers start with torch imported)
+    import torch  # the point of the template: workers start with torch imported
 
     import grader.probes.custom_dataset  # noqa: F401
     import grader.probes.logistic_regression  # noqa: F401
     import grader.probes.my_linear  # noqa: F401
     import grader.worker.serve  # noqa: F401
 
+    isolation = sandbox.choose(sandbox.detect(), mode)
+    grader_dir = Path(grader.__file__).resolve().parent
+    setup = {"isolation": isolation, "readable": sandbox.readable_paths(grader_dir), "gpu": Path("/dev/nvidiactl").exists()}
+    used_cgroups = isolation["used"]["cgroups"]
     workers: set[int] = set()
-    send(control, {"ok": True, "value": {"ready": True, "pid": os.getpid(), "tier": sandbox.describe_tier()}})
-    while True:
+    groups: dict[int, cgroups.WorkerCgroups] = {}
+    send(control, {"ok": True, "value": {"ready": True, "pid": os.getpid(), "isolation": isolation, "torch": str(torch.__version__)}})
+    for serial in itertools.count():
         request, fds = receive(control)
         if request is None:
             break
         op = request.get("op")
         if op == "launch" and len(fds) == MAX_FDS:
+            made = None
+            if used_cgroups:
+                limits = request["sandbox"].get("limits", {})
+                made = cgroups.create(f"grade-{os.getpid()}-{serial}", limits.get("memory_bytes"), limits.get("max_processes"))
             pid = os.fork()
             if pid == 0:
-                become_worker(request, fds, control)
+                become_worker(request, fds, control, setup, made)
             for fd in fds:
                 os.close(fd)
             workers.add(pid)
+            if made is not None:
+                groups[pid] = made
             send(control, {"ok": True, "value": {"pid": pid}})
         elif op == "reap":
-            send(control, {"ok": True, "value": {"status": reap(int(request["pid"]), workers)}})
+            send(control, {"ok": True, "value": reap(int(request["pid"]), workers, groups)})
         else:
             for fd in fds:
                 os.close(fd)
             send(control, {"ok": False, "error": {"kind": "internal", "message": f"bad template request {op!r}"}})
     for pid in list(workers):
-        reap(pid, workers)
+        reap(pid, workers, groups)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m grader.worker.template")
     parser.add_argument("--control-fd", type=int, required=True)
+    parser.add_argument("--isolation", choices=("auto", "strict", "none"), default="auto")
     args = parser.parse_args()
-    serve_template(socket.socket(fileno=args.control_fd))
+    serve_template(socket.socket(fileno=args.control_fd), args.isolation)
 
 
 if __name__ == "__main__":
