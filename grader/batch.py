@@ -49,14 +49,14 @@ _exercises: list[Exercise] = []
 _limits: WorkerLimits | None = None
 
 
-def _start_judge(exercises: list[Exercise], limits: WorkerLimits) -> None:
+def _start_judge(exercises: list[Exercise], limits: WorkerLimits, isolation: str) -> None:
     """Pool initializer: a fresh launcher (never the parent's template) and the checks."""
     global _exercises, _limits
     from grader import launcher
     from grader.catalog import collect_checks
 
     launcher._default = None
-    launcher.default_launcher().start()
+    launcher.default_launcher(isolation).start()
     _exercises, _limits = exercises, limits
     collect_checks(exercises)
 
@@ -70,7 +70,7 @@ def _grade_one(submission: Submission) -> SubmissionResult:
 
 def grade_many(
     submissions: list[Submission], exercises: list[Exercise], limits: WorkerLimits, jobs: int,
-    reuse: Callable[[Submission], SubmissionResult | None] = lambda s: None,
+    reuse: Callable[[Submission], SubmissionResult | None] = lambda s: None, isolation: str = "auto",
 ) -> Iterator[tuple[int, SubmissionResult]]:
     """Yield (index, result) as submissions finish; `reuse` returns results kept from a previous run."""
     pending: list[tuple[int, Submission]] = []
@@ -92,7 +92,7 @@ def grade_many(
         return
     # "fork" shares the judge's imported torch and pytest with each judge process for free.
     context = multiprocessing.get_context("fork")
-    with concurrent.futures.ProcessPoolExecutor(min(jobs, len(pending)), mp_context=context, initializer=_start_judge, initargs=(exercises, limits)) as pool:
+    with concurrent.futures.ProcessPoolExecutor(min(jobs, len(pending)), mp_context=context, initializer=_start_judge, initargs=(exercises, limits, isolation)) as pool:
         futures = {pool.submit(_grade_one, submission): index for index, submission in pending}
         for future in concurrent.futures.as_completed(futures):
             yield futures[future], future.result()

@@ -14,10 +14,11 @@ import grader
 from grader.exercises import BY_NAME, EXERCISES
 from grader.report.json_report import write_json
 from grader.report import github as github_report
+from grader.report.visible import redacted  # a CI log is learner-visible: hidden checks' messages stay out
 from grader.report.gradebook_csv import ID_COLUMNS, write_gradebook
 from grader.report.gradescope import write_gradescope
 from grader.report.junit import write_junit
-from grader.report.terminal import render_submission, render_table
+from grader.report.terminal import render_isolation, render_submission, render_table
 from grader.results import RunResult, SubmissionResult, submission_from_dict
 from grader.session import WorkerLimits, WorkerSession
 from grader.submission import Submission, find_submissions
@@ -56,10 +57,15 @@ def main() -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Also list passed checks, and show where the time went.")
 @click.option("-q", "--quiet", is_flag=True, help="For a batch: print the summary table only, not each submission's report.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores", help="Submissions graded in parallel.")
+@click.option("--isolation", type=click.Choice(["auto", "strict", "none"]), default="auto", show_default=True, help="auto: the strongest sandbox this machine offers; strict: refuse to grade without filesystem or network confinement; none: process separation and limits only.")
+@click.option("--memory", "memory_gib", type=click.FloatRange(min=0.5), default=4.0, show_default=True, help="Memory limit for one submission's code, in GiB.")
 @click.option("--resume", is_flag=True, help="With --json FILE: keep the results in FILE of submissions whose files, grader and environment are unchanged.")
+@click.option("--html", "html_dir", type=click.Path(file_okay=False, path_type=Path), help="Write an HTML feedback page per submission into DIR, and for a batch DIR/index.html, a class dashboard.")
+@click.option("--instructor", is_flag=True, help="With --html: show hidden checks' messages, inputs and source too (for instructors, not learners).")
 def run_command(paths: tuple[Path, ...], exercise_names: tuple[str, ...], json_path: Path | None, timeout: float, verbose: bool,
                 github_flag: bool | None = None, gradescope_path: Path | None = None, junit_path: Path | None = None, csv_path: Path | None = None,
-                csv_columns: tuple[str, ...] = (), csv_id: str = "sis-login", pages_dir: Path | None = None, quiet: bool = False, jobs: int = 1, resume: bool = False) -> None:
+                csv_columns: tuple[str, ...] = (), csv_id: str = "sis-login", pages_dir: Path | None = None, quiet: bool = False, jobs: int = 1, resume: bool = False,
+                html_dir: Path | None = None, instructor: bool = False, isolation: str = "auto", memory_gib: float = 4.0) -> None:
     """Grade PyTorch exercise submissions.
 
     Each PATH is one submission (a directory holding my_linear.py, logistic_regression.py,
@@ -77,12 +83,15 @@ def run_command(paths: tuple[Path, ...], exercise_names: tuple[str, ...], json_p
     csv_titles = _csv_titles(csv_columns, exercise_names or [e.name for e in EXERCISES])
     exercises = [BY_NAME[n] for n in exercise_names] or list(EXERCISES)
     github = github_report.GitHubActions.start() if github_report.enabled(github_flag) else None  # fences learner text in the log
-    limits = WorkerLimits(call_timeout_s=timeout)
+    limits = WorkerLimits(call_timeout_s=timeout, memory_bytes=int(memory_gib * 2**30))
+    isolation_report = _isolation(isolation)
     if resume and json_path is None:
         raise click.UsageError("--resume needs --json FILE: the results of the last run are read from there.")
-    results = _grade_all(submissions, exercises, limits, verbose=verbose, quiet=quiet, jobs=jobs, json_path=json_path, resume=resume, started_at=started_at)
+    results = _grade_all(submissions, exercises, limits, verbose=verbose, quiet=quiet, jobs=jobs, json_path=json_path, resume=resume, started_at=started_at,
+                         learner_view=github is not None, isolation=isolation_report)
 
-    run = _run_result(results, started_at)
+    run = _run_result(results, started_at, isolation_report)
+    click.echo(render_isolation(isolation_report), err=True)
     # Outputs: each is a rendering of `run`; none computes a score of its own.
     if json_path is not None:
         write_json(run, json_path)
@@ -97,6 +106,10 @@ def run_command(paths: tuple[Path, ...], exercise_names: tuple[str, ...], json_p
         write_gradebook(run, csv_path, csv_titles, csv_id)
     if pages_dir is not None:
         github_report.write_pages(run, pages_dir)
+    if html_dir is not None:
+        from grader.report.html import write_html  # jinja2 is imported only when asked for HTML
+
+        write_html(run, html_dir, instructor=instructor)
     if verbose:
         click.echo(f"whole run: {time.monotonic() - began:.2f} s")
     sys.exit(0 if all(r.full_marks for r in results) else 1)
@@ -104,7 +117,7 @@ def run_command(paths: tuple[Path, ...], exercise_names: tuple[str, ...], json_p
 
 def _grade_all(
     submissions: list[Submission], exercises: list, limits: WorkerLimits, *, verbose: bool, quiet: bool, jobs: int,
-    json_path: Path | None, resume: bool, started_at: str,
+    json_path: Path | None, resume: bool, started_at: str, learner_view: bool = False, isolation: dict | None = None,
 ) -> list[SubmissionResult]:
     """Grade every submission, in parallel for a batch, writing --json as results arrive.
 
@@ -113,8 +126,9 @@ def _grade_all(
     """
     from grader.launcher import default_launcher
 
+    mode = (isolation or {}).get("mode", "auto")
     if len(submissions) == 1 or jobs == 1:
-        default_launcher().start()
+        default_launcher(mode).start()
     import torch
 
     from grader.batch import grade_many, grader_fingerprint, submission_fingerprint
@@ -132,21 +146,21 @@ def _grade_all(
     batch = len(submissions) > 1
     progress = Progress(len(submissions)) if batch else None
     finished: dict[int, SubmissionResult] = {}
-    for index, result in grade_many(submissions, exercises, limits, jobs, reuse):
+    for index, result in grade_many(submissions, exercises, limits, jobs, reuse, mode):
         reused = result is previous.get(result.id)
         result.fingerprint = fingerprints[result.id]
         finished[index] = result
         if progress is not None:
             progress.advance(result, reused)
         if json_path is not None:  # written as results arrive, so an interrupted batch keeps its work
-            write_json(_run_result([finished[i] for i in sorted(finished)], started_at), json_path)
+            write_json(_run_result([finished[i] for i in sorted(finished)], started_at, isolation), json_path)
         if not batch:
-            click.echo(render_submission(result, verbose) + "\n")
+            click.echo(render_submission(redacted(result) if learner_view else result, verbose) + "\n")
     results = [finished[i] for i in range(len(submissions))]
     if batch:
         if not quiet:
             for result in results:
-                click.echo(render_submission(result, verbose) + "\n")
+                click.echo(render_submission(redacted(result) if learner_view else result, verbose) + "\n")
         click.echo(render_table(results))
     return results
 
@@ -162,11 +176,25 @@ def _previous_results(json_path: Path | None) -> dict[str, SubmissionResult]:
         return {}
 
 
-def _run_result(results: list[SubmissionResult], started_at: str) -> RunResult:
+def _run_result(results: list[SubmissionResult], started_at: str, isolation: dict) -> RunResult:
     import torch
 
     devices = ["cpu"] + ([f"cuda:0 ({torch.cuda.get_device_name(0)})"] if torch.cuda.is_available() else [])
-    return RunResult(submissions=results, grader_version=grader.__version__, torch_version=torch.__version__, devices=devices, started_at=started_at)
+    return RunResult(
+        submissions=results, grader_version=grader.__version__, torch_version=str(torch.__version__), devices=devices,
+        started_at=started_at, isolation=isolation,
+    )
+
+
+def _isolation(mode: str) -> dict:
+    """What the workers will be isolated with; --isolation strict refuses a weak sandbox."""
+    from grader.worker import sandbox
+
+    report = sandbox.choose(sandbox.detect(), mode)
+    if mode == "strict" and report["tier"] == "process":
+        needed = "\n".join(f"  - {item}" for item in report["missing"])
+        raise click.UsageError(f"--isolation strict: this machine offers neither Landlock nor user namespaces, so learner code could read the hidden suites and reach the network. Install or enable:\n{needed}")
+    return report
 
 
 def _csv_titles(pairs: tuple[str, ...], exercise_names) -> dict[str, str]:

@@ -98,6 +98,7 @@ class RunResult:
     torch_version: str
     devices: list[str]
     started_at: str
+    isolation: dict[str, Any] = field(default_factory=dict)  # see grader.worker.sandbox.choose
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -105,6 +106,7 @@ class RunResult:
             "torch_version": self.torch_version,
             "devices": self.devices,
             "started_at": self.started_at,
+            "isolation": self.isolation,
             "submissions": [submission_to_dict(s) for s in self.submissions],
         }
 

@@ -71,3 +71,23 @@ def render_table(submissions: list[SubmissionResult]) -> str:
     full = sum(1 for s in submissions if s.full_marks)
     rows.append(f"{len(submissions)} submissions graded, {full} with full marks.")
     return "\n".join(rows)
+
+
+def render_isolation(isolation: dict) -> str:
+    """How learner code was isolated in this run, and what this machine lacks."""
+    used = isolation.get("used", {})
+    parts = ["separate processes, private directories, limits"]
+    if used.get("landlock_abi"):
+        parts.append(f"Landlock ABI {used['landlock_abi']}")
+    if used.get("seccomp"):
+        parts.append("seccomp")
+    if used.get("namespaces"):
+        parts.append("user+network namespaces")
+    if used.get("cgroups"):
+        parts.append("cgroups")
+    lines = [f"isolation ({isolation.get('mode', 'auto')}): tier {isolation.get('tier', '?')}: " + ", ".join(parts)]
+    if isolation.get("mode") == "none":
+        lines.append("  --isolation none: learner code can read and write whatever this user can, and reach the network.")
+    else:
+        lines += [f"  not available here: {item}" for item in isolation.get("missing") or []]
+    return "\n".join(lines)
