@@ -14,6 +14,7 @@ escaped it (double fork, `setsid`).
 from __future__ import annotations
 
 import argparse
+import importlib
 import itertools
 import os
 import signal
@@ -143,10 +144,11 @@ def serve_template(control: socket.socket, mode: str) -> None:
     sandbox.become_subreaper()
     import torch  # the point of the template: workers start with torch imported
 
-    import grader.probes.custom_dataset  # noqa: F401
-    import grader.probes.logistic_regression  # noqa: F401
-    import grader.probes.my_linear  # noqa: F401
     import grader.worker.serve  # noqa: F401
+    from grader.exercises import EXERCISES
+
+    for exercise in EXERCISES:
+        importlib.import_module(f"grader.probes.{exercise.name}")
 
     isolation = sandbox.choose(sandbox.detect(), mode)
     grader_dir = Path(grader.__file__).resolve().parent
