@@ -17,9 +17,15 @@ mkdir -p "$bug" && cp solutions/*.py "$bug/"
 sed -i 's/        y = x @ self.weights$/        y = x.cpu() @ self.weights.cpu()/' "$bug/my_linear.py"
 python3 -m grader "$bug" --exercise my_linear > "$out/device_bug.txt" 2>&1; echo "device bug rc=$?"
 grep -A2 "FAIL" "$out/device_bug.txt" | head -30
+cls=$(mktemp -d)/class
+mkdir -p "$cls" && for i in 1 2 3; do cp -r solutions "$cls/ok$i"; cp -r exercises "$cls/stub$i"; done
+time python3 -m grader "$cls" -q --jobs 2 --json "$out/batch.json" > "$out/batch.txt" 2>&1; echo "batch rc=$?"
+tail -12 "$out/batch.txt"
+timeout 300 python3 -m pytest -q -x -p no:cacheprovider tests/test_reference_and_stubs.py tests/test_hostile_submissions.py 2>&1 | tail -5
 python3 - "$out" <<'PY'
 import json, sys
-for name in ("solutions", "exercises"):
+print("isolation:", json.load(open(f"{sys.argv[1]}/solutions.json")).get("isolation"))
+for name in ("solutions", "exercises", "batch"):
     data = json.load(open(f"{sys.argv[1]}/{name}.json"))
     sub = data["submissions"][0]
     checks = [c for e in sub["exercises"] for c in e["checks"]]
