@@ -35,4 +35,8 @@ attempt("landlock", lambda: (sandbox._libc().prctl(38, 1, 0, 0, 0), landlock.res
 attempt("landlock-all-read", lambda: (sandbox._libc().prctl(38, 1, 0, 0, 0), landlock.restrict(["/"], sandbox.writable_paths(work, work))))
 attempt("landlock-all-rw-dev", lambda: (sandbox._libc().prctl(38, 1, 0, 0, 0), landlock.restrict(READABLE, sandbox.writable_paths(work, work) + ["/dev"])))
 attempt("landlock-abi3", lambda: (sandbox._libc().prctl(38, 1, 0, 0, 0), landlock.restrict(READABLE, sandbox.writable_paths(work, work), 3)))
+attempt("landlock-rw-everything", lambda: (sandbox._libc().prctl(38, 1, 0, 0, 0), landlock.restrict([], ["/"])))
+attempt("landlock-rw-everything-abi1", lambda: (sandbox._libc().prctl(38, 1, 0, 0, 0), landlock.restrict([], ["/"], 1)))
+attempt("cuda-init-then-landlock", lambda: (torch.cuda.init(), torch.zeros(1, device="cuda"), sandbox._libc().prctl(38, 1, 0, 0, 0), landlock.restrict(READABLE, sandbox.writable_paths(work, work))))
+attempt("cuda-init-then-everything", lambda: (torch.cuda.init(), torch.zeros(1, device="cuda"), sandbox._enter_namespaces(), sandbox._libc().prctl(38, 1, 0, 0, 0), landlock.restrict(READABLE, sandbox.writable_paths(work, work)), seccomp.deny_network_sockets()))
 print(sorted(p for p in os.listdir("/dev") if "nvidia" in p), os.path.exists("/proc/driver/nvidia"))
