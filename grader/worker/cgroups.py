@@ -69,40 +69,49 @@ class WorkerCgroups:
 
 
 def available() -> bool:
+    """Whether a worker cgroup with both limits can really be made here: try one."""
     if os.geteuid() != 0:
         return False
-    if _v2_base() is not None:
-        return True
-    return all(b is not None and os.access(b, os.W_OK) for b in (_v1_base("memory"), _v1_base("pids")))
+    try:
+        trial = create(f"grade-probe-{os.getpid()}", 1 << 30, 64)
+    except OSError:
+        return False
+    trial.remove()
+    return True
 
 
 def create(name: str, memory_bytes: int | None, max_processes: int | None) -> WorkerCgroups:
     """Make the cgroup(s) for a worker, before it starts; raises OSError when impossible."""
     made = WorkerCgroups()
-    v2 = _v2_base()
-    if v2 is not None:
-        path = v2 / name
-        path.mkdir()
-        made.paths.append(path)
+    try:
+        v2 = _v2_base()
+        if v2 is not None:
+            path = v2 / name
+            path.mkdir()
+            made.paths.append(path)
+            if memory_bytes:
+                (path / "memory.max").write_text(str(memory_bytes))
+                if (path / "memory.swap.max").exists():
+                    (path / "memory.swap.max").write_text("0")
+            if max_processes:
+                (path / "pids.max").write_text(str(max_processes))
+            made.memory_events = path / "memory.events"
+            return made
+        for controller in ("memory", "pids"):
+            base = _v1_base(controller)
+            if base is None:
+                raise OSError(f"no {controller} cgroup hierarchy")
+            path = base / name
+            path.mkdir()
+            made.paths.append(path)
         if memory_bytes:
-            (path / "memory.max").write_text(str(memory_bytes))
-            (path / "memory.swap.max").write_text("0") if (path / "memory.swap.max").exists() else None
+            (made.paths[0] / "memory.limit_in_bytes").write_text(str(memory_bytes))
+            made.memory_events = made.paths[0] / "memory.failcnt"
         if max_processes:
-            (path / "pids.max").write_text(str(max_processes))
-        made.memory_events = path / "memory.events"
-        return made
-    for controller in ("memory", "pids"):
-        base = _v1_base(controller)
-        if base is None:
-            raise OSError(f"no {controller} cgroup hierarchy")
-        path = base / name
-        path.mkdir()
-        made.paths.append(path)
-    if memory_bytes:
-        (made.paths[0] / "memory.limit_in_bytes").write_text(str(memory_bytes))
-        made.memory_events = made.paths[0] / "memory.failcnt"
-    if max_processes:
-        (made.paths[1] / "pids.max").write_text(str(max_processes))
+            (made.paths[1] / "pids.max").write_text(str(max_processes))
+    except OSError:
+        made.remove()  # half-made: leave nothing behind
+        raise
     return made
 
 

@@ -166,7 +166,10 @@ def serve_template(control: socket.socket, mode: str) -> None:
             made = None
             if used_cgroups:
                 limits = request["sandbox"].get("limits", {})
-                made = cgroups.create(f"grade-{os.getpid()}-{serial}", limits.get("memory_bytes"), limits.get("max_processes"))
+                try:
+                    made = cgroups.create(f"grade-{os.getpid()}-{serial}", limits.get("memory_bytes"), limits.get("max_processes"))
+                except OSError as exc:  # never fail a launch for it: rlimits still apply
+                    print(f"grade: no cgroup for this worker ({exc})", file=sys.stderr)
             pid = os.fork()
             if pid == 0:
                 become_worker(request, fds, control, setup, made)
