@@ -73,3 +73,17 @@ def in_notebook(loc: Location | None) -> bool:
 def notes(exercise) -> list[str]:
     """Notes about how an exercise was read (e.g. notebook code that was not run)."""
     return list(getattr(exercise, "notes", None) or [])
+
+
+def redacted(submission):
+    """A copy of the submission as a learner may see it, for renderers that print everything
+    (the terminal report in a CI log): hidden checks keep title, status and category only."""
+    import dataclasses
+
+    def check_view(check: CheckResult) -> CheckResult:
+        if not check.hidden:
+            return check
+        return dataclasses.replace(check, message=message(check), location=None, output="", detail=None)
+
+    exercises = [dataclasses.replace(e, checks=[check_view(c) for c in e.checks]) for e in submission.exercises]
+    return dataclasses.replace(submission, exercises=exercises)
