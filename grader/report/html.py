@@ -40,8 +40,8 @@ STATUS = {
 }
 PROBLEM_CATEGORIES = ("crashed", "timed out")
 
-OUTPUT_MAX_LINES = 40
-OUTPUT_MAX_CHARS = 4000
+OUTPUT_MAX_LINES = 25
+OUTPUT_MAX_CHARS = 3000
 MESSAGE_MAX_CHARS = 4000
 ID_MAX_CHARS = 200
 HISTOGRAM_BINS = 10
@@ -86,11 +86,14 @@ def number(value: Any) -> str:
 
 
 def as_float(value: Any) -> float | None:
+    """A finite float, or None (for NaN, infinities and anything that is not a number)."""
+    if isinstance(value, bool):
+        return float(value)
     try:
         result = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
-    return result
+    return result if math.isfinite(result) else None
 
 
 def percent(part: float, whole: float) -> float | None:
@@ -137,14 +140,14 @@ def _status(status: str) -> dict[str, str]:
 def tensor_view(detail: dict[str, Any]) -> dict[str, Any]:
     """An expected-vs-actual view: every entry of a small tensor, summary statistics always."""
     shape = [int(n) for n in detail.get("shape") or []]
-    max_diff = as_float(detail.get("max_abs_diff"))
+    max_diff, mean_diff = as_float(detail.get("max_abs_diff")), as_float(detail.get("mean_abs_diff"))
     view: dict[str, Any] = {
         "shape": "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")",
         "numel": detail.get("numel"),
         "mismatches": detail.get("mismatches"),
         "mismatch_percent": None,
-        "max_abs_diff": number(max_diff) if max_diff is not None else "not finite",
-        "mean_abs_diff": number(as_float(detail.get("mean_abs_diff"))) if detail.get("mean_abs_diff") is not None else "not finite",
+        "max_abs_diff": number(max_diff) if max_diff is not None else ("not finite" if "max_abs_diff" in detail else "—"),
+        "mean_abs_diff": number(mean_diff) if mean_diff is not None else ("not finite" if "mean_abs_diff" in detail else "—"),
         "worst_index": "(" + ", ".join(str(i) for i in detail.get("worst_index") or []) + ")",
         "slices": [],
         "complete": False,
@@ -155,7 +158,7 @@ def tensor_view(detail: dict[str, Any]) -> dict[str, Any]:
     if all(k in detail for k in ("expected", "actual", "mismatch")):
         worst = tuple(detail.get("worst_index") or ())
         view["slices"] = _slices(detail["expected"], detail["actual"], detail["mismatch"], len(shape), worst, max_diff)
-        view["complete"] = True
+        view["complete"] = bool(view["slices"])
     return view
 
 
@@ -164,7 +167,7 @@ def _slices(expected: Any, actual: Any, mismatch: Any, ndim: int, worst: tuple, 
 
     def cell(e: Any, a: Any, bad: Any, index: tuple) -> dict[str, Any]:
         fe, fa = as_float(e), as_float(a)
-        diff = abs(fa - fe) if fe is not None and fa is not None and math.isfinite(fa) and math.isfinite(fe) else None
+        diff = abs(fa - fe) if fe is not None and fa is not None else None
         if bad:
             heat = 1.0 if diff is None or not max_diff else min(1.0, diff / max_diff)
         else:
@@ -188,7 +191,9 @@ def _slices(expected: Any, actual: Any, mismatch: Any, ndim: int, worst: tuple, 
     def walk(e: Any, a: Any, m: Any, prefix: tuple, dims: int) -> None:
         if dims <= 2:
             label = "[" + ", ".join([*(str(i) for i in prefix), *([":"] * dims)]) + "]" if prefix else ""
-            result.append({"label": label, "rows": grid(e, a, m, prefix, dims)})
+            rows = grid(e, a, m, prefix, dims)
+            if rows and rows[0]:  # an empty tensor has no grid to show
+                result.append({"label": label, "rows": rows})
             return
         for i in range(len(e)):
             walk(e[i], a[i], m[i], prefix + (i,), dims - 1)
@@ -232,9 +237,9 @@ def check_view(check: CheckResult, exercise: ExerciseResult, instructor: bool, a
             view["output"], view["output_cut"] = "", ""
     if check.location is not None and not view["same_as_exercise_error"]:
         loc = check.location
-        place = (loc.file, loc.line)
+        place = loc.label
         view["location"] = {
-            "file": short(loc.file, 200), "line": loc.line, "code": short(loc.code, 300),
+            "file": short(loc.file, 200), "line": loc.line, "code": short(loc.code, 300), "label": short(loc.label, 300),
             "excerpt": [{"number": n, "text": short(text, 300), "target": n == loc.line} for n, text in loc.excerpt],
             "first_shown_at": seen_places.get(place, ""),
         }
@@ -272,6 +277,7 @@ def submission_view(run: RunResult, submission: SubmissionResult, instructor: bo
             "score": points(exercise.score), "max_score": points(exercise.max_score),
             "percent": percent(exercise.score, exercise.max_score),
             "error": error, "error_cut": error_cut, "checks": checks,
+            "notes": [short(note, 1000) for note in exercise.notes],
             "counts": {s: counts.get(s, 0) for s in STATUS},
         })
     return {
@@ -333,7 +339,7 @@ def histogram(submissions: list[SubmissionResult]) -> dict[str, Any]:
             ungraded += 1
             continue
         counts[min(HISTOGRAM_BINS - 1, int(share // (100 / HISTOGRAM_BINS)))] += 1
-    width, height, top, bottom, left = 600, 240, 24, 44, 36
+    width, height, top, bottom, left = 440, 220, 22, 42, 30
     plot_w, plot_h = width - left - 8, height - top - bottom
     tallest = max(counts) or 1
     step = plot_w / HISTOGRAM_BINS
@@ -376,20 +382,22 @@ def check_rates(run: RunResult, instructor: bool) -> list[dict[str, Any]]:
                     row["skipped"] += 1
                 else:
                     row["failed"] += 1
-                    row["categories"][check.category or check.status] += 1
-                    shown = check.category if check.hidden and not instructor else check.message
-                    row["reasons"][short(shown, 300) or check.status] += 1
+                    row["categories"][short(check.category, 200) or check.status] += 1
+                    row["reasons"][short(check.message, 300) or check.status] += 1
     result = []
     for row in rows.values():
         counted = row["passed"] + row["failed"]
-        reason, reason_count = (row["reasons"].most_common(1) or [("", 0)])[0]
-        category = (row["categories"].most_common(1) or [("", 0)])[0][0]
+        category, category_count = (row["categories"].most_common(1) or [("", 0)])[0]
+        if row["hidden"] and not instructor:  # a hidden check's messages are for instructors only
+            reason, reason_count = category, category_count
+        else:
+            reason, reason_count = (row["reasons"].most_common(1) or [("", 0)])[0]
         result.append({
             **{k: row[k] for k in ("id", "title", "exercise", "hidden", "passed", "failed", "skipped", "order")},
             "counted": counted,
             "pass_rate": percent(row["passed"], counted),
             "fail_rate": percent(row["failed"], counted),
-            "reason": reason, "reason_count": reason_count, "category": short(category, 200),
+            "reason": reason, "reason_count": reason_count, "category": category,
         })
     result.sort(key=lambda r: (r["counted"] == 0, -(r["fail_rate"] or 0.0), -r["failed"], r["order"]))
     return result
