@@ -26,7 +26,6 @@ Note: the class must be named exactly `CustomDataset`.
 
 Run `grade exercises/` to check your work.
 """
-import torch
 from torch.utils.data import Dataset
 
 
@@ -42,3 +41,17 @@ class CustomDataset(Dataset):
     def __getitem__(self, idx: int) -> dict:
         # TODO: {"Text": ..., "Class": ...}
         raise NotImplementedError("CustomDataset.__getitem__")
+
+
+if __name__ == "__main__":
+    # Try it: the lesson's example, batched by a DataLoader.
+    from torch.utils.data import DataLoader
+
+    text = ["Happy", "Amazing", "Sad", "Unhappy", "Glum"]
+    labels = ["Positive", "Positive", "Negative", "Negative", "Negative"]
+    dataset = CustomDataset(text, labels)
+    print(len(dataset), dataset[0], dataset[-1])
+    loader = DataLoader(dataset, batch_size=2, shuffle=True)
+    print(next(iter(loader)))  # e.g. {'Text': ['Glum', 'Sad'], 'Class': ['Negative', 'Negative']}
+    for batch in loader:
+        print(batch)

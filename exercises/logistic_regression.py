@@ -55,3 +55,17 @@ class LogisticRegression(nn.Module):
     def optimize(self) -> None:
         # TODO: one gradient-descent step on self.w and self.b.
         raise NotImplementedError("LogisticRegression.optimize")
+
+
+if __name__ == "__main__":
+    # Try it: train on two separable clusters, with features along rows and samples along columns.
+    torch.manual_seed(0)
+    x = torch.cat([torch.randn(2, 50) - 2, torch.randn(2, 50) + 2], dim=1)  # (dim, n) = (2, 100)
+    y = torch.cat([torch.zeros(1, 50), torch.ones(1, 50)], dim=1)  # (1, n)
+    model = LogisticRegression(dim=2, lr=0.5)
+    for epoch in range(200):
+        yhat = model.forward(x)
+        model.backward(x, yhat, y)
+        model.optimize()
+    accuracy = ((model.forward(x) > 0.5).float() == y).float().mean()
+    print(f"w = {model.w.flatten().tolist()}, b = {model.b.item():.3f}, accuracy = {accuracy.item():.2f}")

@@ -39,3 +39,21 @@ class MyLinear(nn.Module):
     def forward(self, x: Tensor) -> Tensor:
         # TODO: return x @ weights + bias
         raise NotImplementedError("MyLinear.forward")
+
+
+if __name__ == "__main__":
+    # Try it: shapes, parameters, and a few steps of training with autograd and torch.optim.
+    torch.manual_seed(0)
+    layer = MyLinear(3, 2)
+    print([name for name, _ in layer.named_parameters()])  # ['weights', 'bias']
+    print(layer(torch.ones(4, 3)).shape)  # torch.Size([4, 2])
+    print(MyLinear(3, 2, bias=False).bias)  # None
+
+    x, target = torch.randn(64, 3), torch.randn(64, 2)
+    optimizer = torch.optim.SGD(layer.parameters(), lr=0.1)
+    for epoch in range(20):
+        optimizer.zero_grad()
+        loss = ((layer(x) - target) ** 2).mean()
+        loss.backward()
+        optimizer.step()
+    print(f"loss after 20 steps: {loss.item():.3f}")

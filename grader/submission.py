@@ -25,6 +25,7 @@ class SourceLookup:
 
     path: Path | None
     problem: str = ""
+    category: str = "file not found"  # a short name of the problem, shown for hidden checks
 
 
 def _holds_exercise(directory: Path) -> bool:
@@ -44,14 +45,19 @@ def find_submissions(paths: list[Path]) -> list[Submission]:
 
 
 def locate_source(directory: Path, exercise: Exercise) -> SourceLookup:
-    """The file to grade for `exercise`; notebooks are found here and read elsewhere."""
+    """The file to grade for `exercise`: NAME.py, or NAME.ipynb if it can be read (`notebooks.py`)."""
     candidates = [directory / f"{exercise.name}{suffix}" for suffix in SOURCE_SUFFIXES]
     present = [c for c in candidates if c.is_file()]
     if len(present) > 1:
         names = " and ".join(p.name for p in present)
-        return SourceLookup(None, f"both {names} are present: keep only one of them.")
+        return SourceLookup(None, f"both {names} are present: keep only one of them.", "two files for one exercise")
     if not present:
-        return SourceLookup(None, f"file not found: expected {exercise.filename} in the submission directory.")
+        return SourceLookup(None, f"file not found: expected {exercise.filename} (or {exercise.name}.ipynb) in the submission directory.")
     if present[0].suffix == ".ipynb":
-        return SourceLookup(None, f"notebook submissions are not supported yet: hand in {exercise.filename} instead of {present[0].name}.")
+        from grader.notebooks import NotebookError, convert  # nbformat's JSON, read as data
+
+        try:
+            convert(present[0])
+        except NotebookError as exc:
+            return SourceLookup(None, f"{present[0].name} {exc}", "notebook could not be read")
     return SourceLookup(present[0])

@@ -44,6 +44,8 @@ def test_one_job_and_two_jobs_give_identical_results(classroom, tmp_path):
     assert first.returncode == second.returncode == 1
     a, b = json.loads(one.read_text()), json.loads(two.read_text())
     assert [s["id"] for s in a["submissions"]] == ["a_correct", "b_stubs", "c_no_bias", "d_keys", "e_sign"]
+    verdicts = lambda data: [(s["id"], c["id"], c["status"], c["message"]) for s in data["submissions"] for e in s["exercises"] for c in e["checks"]]
+    assert [v for v in verdicts(a) if v not in verdicts(b)] == []
     assert comparable(a) == comparable(b)
     assert first.stdout.splitlines()[-1] == "5 submissions graded, 1 with full marks."
 
