@@ -19,8 +19,6 @@ from grader.results import SubmissionResult
 from grader.session import WorkerLimits
 from grader.submission import Submission
 
-SOURCE_SUFFIXES = (".py", ".ipynb")
-
 
 def grader_fingerprint() -> str:
     """A hash of the grader's own code and suites, so that a changed check invalidates --resume."""
@@ -63,9 +61,29 @@ def _start_judge(exercises: list[Exercise], limits: WorkerLimits, isolation: str
 
 def _grade_one(submission: Submission) -> SubmissionResult:
     from grader.catalog import collect_checks
+
+    return _graded(submission, _exercises, _limits, collect_checks(_exercises))
+
+
+def _graded(submission: Submission, exercises: list[Exercise], limits: WorkerLimits | None, checks: list) -> SubmissionResult:
+    """One submission's result; a grader fault costs only this submission, reported as such."""
     from grader.runner import grade_submission
 
-    return grade_submission(submission, _exercises, _limits, checks=collect_checks(_exercises))
+    try:
+        return grade_submission(submission, exercises, limits, checks=checks)
+    except Exception as exc:
+        import traceback
+
+        traceback.print_exc()
+        from grader.results import CheckResult, ExerciseResult
+
+        message = f"the grader failed on this submission; this is not your fault, tell your instructor (internal error: {type(exc).__name__}: {exc})"
+        return SubmissionResult(id=submission.id, path=str(submission.path), exercises=[
+            ExerciseResult(name=e.name, error=message, checks=[
+                CheckResult(id=spec.id, title=spec.title, status="error", max_score=spec.points, message=message, category="grader error", device=spec.device)
+                for spec in checks if spec.exercise == e.name and spec.skip_reason is None
+            ]) for e in exercises
+        ])
 
 
 def grade_many(
@@ -84,11 +102,10 @@ def grade_many(
         return
     if jobs <= 1 or len(pending) == 1:
         from grader.catalog import collect_checks
-        from grader.runner import grade_submission
 
         checks = collect_checks(exercises)
         for index, submission in pending:
-            yield index, grade_submission(submission, exercises, limits, checks=checks)
+            yield index, _graded(submission, exercises, limits, checks)
         return
     # "fork" shares the judge's imported torch and pytest with each judge process for free.
     context = multiprocessing.get_context("fork")

@@ -53,11 +53,15 @@ class _Collector:
 
 
 def _skip_reason(item: pytest.Item) -> str | None:
+    """Why pytest would skip this check, from boolean skipif/skip marks (the only forms suites use)."""
     for mark in item.iter_markers("skipif"):
-        if mark.args and mark.args[0] is True:
+        condition = mark.args[0] if mark.args else mark.kwargs.get("condition")
+        if type(condition) is not bool:
+            raise CollectionError(f"{item.nodeid}: a skipif condition must be a bool, not {condition!r}")
+        if condition:
             return str(mark.kwargs.get("reason", "not run"))
     for mark in item.iter_markers("skip"):
-        return str(mark.kwargs.get("reason", "not run"))
+        return str(mark.kwargs.get("reason", mark.args[0] if mark.args else "not run"))
     return None
 
 

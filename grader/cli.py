@@ -21,7 +21,7 @@ from grader.report.junit import write_junit
 from grader.report.terminal import render_isolation, render_submission, render_table
 from grader.results import RunResult, SubmissionResult, submission_from_dict
 from grader.session import WorkerLimits, WorkerSession
-from grader.submission import Submission, find_submissions
+from grader.submission import DuplicateSubmissions, Submission, find_submissions
 
 
 class GradeGroup(click.Group):
@@ -35,11 +35,29 @@ class GradeGroup(click.Group):
             args = ["run", *args]
         return super().parse_args(ctx, args)
 
+    def invoke(self, ctx: click.Context):
+        """A bug in the grader exits with 3, never with 1 ("not full marks"), and says so."""
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            import traceback
+
+            traceback.print_exc()
+            click.echo(f"grade: internal error ({type(exc).__name__}: {exc}); this is a bug in the grader, not in the submissions.", err=True)
+            ctx.exit(3)
+
 
 @click.group(cls=GradeGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(grader.__version__, prog_name="grade")
 def main() -> None:
-    """Grade PyTorch exercise submissions: `grade PATH...` (the same as `grade run PATH...`)."""
+    """Grade PyTorch exercise submissions.
+
+    `grade PATH...` grades (it is `grade run PATH...`; see `grade run --help` for its
+    options: --json, --html, --jobs, --resume, --isolation, ...). The other commands
+    write exercises, CI files and bundles.
+    """
 
 
 @main.command("run", context_settings={"help_option_names": ["-h", "--help"]})
@@ -75,7 +93,10 @@ def run_command(paths: tuple[Path, ...], exercise_names: tuple[str, ...], json_p
     """
     began = time.monotonic()
     started_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-    submissions = find_submissions(list(paths))
+    try:
+        submissions = find_submissions(list(paths))
+    except DuplicateSubmissions as exc:
+        raise click.UsageError(str(exc)) from None
     if not submissions:
         raise click.UsageError(f"no submissions found in {', '.join(map(str, paths))}: expected exercise files or subdirectories.")
     if gradescope_path is not None and len(submissions) != 1:
@@ -91,7 +112,8 @@ def run_command(paths: tuple[Path, ...], exercise_names: tuple[str, ...], json_p
                          learner_view=github is not None, isolation=isolation_report)
 
     run = _run_result(results, started_at, isolation_report)
-    click.echo(render_isolation(isolation_report), err=True)
+    if verbose or isolation_report.get("missing") or isolation_report.get("mode") == "none":
+        click.echo(render_isolation(isolation_report), err=True)
     # Outputs: each is a rendering of `run`; none computes a score of its own.
     if json_path is not None:
         write_json(run, json_path)
@@ -135,7 +157,7 @@ def _grade_all(
     from grader.report.progress import Progress
 
     grader_hash = grader_fingerprint()
-    environment = f"torch {torch.__version__}; cuda {torch.cuda.is_available()}"
+    environment = f"torch {torch.__version__}; cuda {torch.cuda.is_available()}; limits {limits}; isolation {mode}"
     fingerprints = {s.id: submission_fingerprint(s, exercises, grader_hash, environment) for s in submissions}
     previous = _previous_results(json_path) if resume else {}
 
@@ -251,6 +273,12 @@ def init_command(platform: str, directory: Path, grader_requirement: str | None,
     except FileExistsError as exists:
         raise click.UsageError(f"{exists} exists: pass --force to overwrite it.") from None
     click.echo(f"wrote {path}: the {INIT_TARGETS[platform].what}.")
+    if grader_requirement is None:
+        click.echo(
+            f"note: it installs torch-exercise-grader=={grader.__version__} from PyPI. If your course uses a fork or "
+            "an unpublished version, pass --grader-requirement 'git+https://.../your-grader.git@TAG' instead.",
+            err=True,
+        )
 
 
 @main.command("assign", context_settings={"help_option_names": ["-h", "--help"]})

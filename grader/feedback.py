@@ -4,6 +4,7 @@ Every known bug of the lesson's code has a rule here that recognises it and name
 """
 from __future__ import annotations
 
+import builtins
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -119,9 +120,20 @@ def _sample_key_missing(e: Raised) -> str | None:
     return None
 
 
+def _module_not_installed(e: Raised) -> str | None:
+    missing = re.search(r"No module named '([\w.]+)'", e.message)
+    if e.exc_type == "ModuleNotFoundError" and missing:
+        return (
+            f"`{e.code or e.during}` imports `{missing.group(1)}`, which is not installed where your code is "
+            "graded (only torch and Python's standard library are). Remove imports the exercise does not need, "
+            "such as plotting libraries."
+        )
+    return None
+
+
 RULES = (
     _super_with_wrong_name, _number_called, _none_bias_added, _devices_mixed, _matrix_only,
-    _shapes_do_not_fit, _not_picklable, _sample_key_missing,
+    _shapes_do_not_fit, _not_picklable, _sample_key_missing, _module_not_installed,
 )
 
 
@@ -157,7 +169,10 @@ def describe_error(error: dict[str, Any]) -> str:
     if kind in ("missing_attribute", "not_a_module", "state_dict", "spawn", "training"):
         return str(error.get("message"))
     if kind == "internal":
-        return f"internal grader error: {error.get('exc_type', '')} {error.get('message', '')}".strip()
+        return (
+            "the grader could not finish this check; this is not your fault, tell your instructor "
+            f"(internal error: {error.get('exc_type', '')} {error.get('message', '')})"
+        ).strip()
     during = error.get("during", "your code")
     if error.get("forbidden"):
         return (
@@ -186,7 +201,15 @@ def error_category(error: dict[str, Any]) -> str:
         "missing_attribute": "attribute missing",
         "not_a_module": "not an nn.Module",
         "internal": "grader error",
-    }.get(str(error.get("kind")), f"raised {error.get('exc_type', 'an exception')}")
+    }.get(str(error.get("kind")), _raised(str(error.get("exc_type") or "")))
+
+
+BUILTIN_EXCEPTIONS = frozenset(name for name, value in vars(builtins).items() if isinstance(value, type) and issubclass(value, BaseException))
+
+
+def _raised(exc_type: str) -> str:
+    """Only Python's own exception names: a learner's class name could smuggle hidden inputs out."""
+    return f"raised {exc_type}" if exc_type in BUILTIN_EXCEPTIONS else "raised an exception"
 
 
 def describe_location(location: Location | None) -> str:

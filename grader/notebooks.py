@@ -146,6 +146,8 @@ def parse_cells(data: bytes) -> tuple[Cell, ...]:
         ) from None
     except RecursionError:
         raise NotebookError("is not valid JSON (nested too deeply).") from None
+    except ValueError as exc:  # e.g. an integer with too many digits
+        raise NotebookError(f"is not valid JSON ({str(exc)[:100]}).") from None
     if not isinstance(document, dict) or "nbformat" not in document:
         raise NotebookError("is not a Jupyter notebook: its JSON has no 'nbformat' version.")
     version = document["nbformat"]
@@ -600,9 +602,9 @@ def write_modules(directory: Path) -> None:
             continue
         try:
             module = convert(notebook)
-        except NotebookError:
-            continue
-        (directory / f"{exercise.name}.py").write_text(module.text, encoding="utf-8")
+            (directory / f"{exercise.name}.py").write_text(module.text, encoding="utf-8")
+        except (NotebookError, UnicodeError, OSError):
+            continue  # the exercise is reported as not gradable, with locate_source's reason
 
 
 def map_location(location: Location | None, module: NotebookModule, context: int = 3) -> Location | None:

@@ -50,7 +50,27 @@ class ObjectObservation:
     repr: str
 
 
-def _tensor(data: dict[str, Any]) -> TensorObservation:
+MAX_REPLY_ELEMENTS = 4_000_000  # all tensors of one reply together
+
+
+def clean_text(text: str) -> str:
+    """A learner string made safe to print and to encode: lone surrogates become escapes."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+class _Budget:
+    """How many tensor elements one reply may still bring into the judge's memory."""
+
+    def __init__(self) -> None:
+        self.left = MAX_REPLY_ELEMENTS
+
+    def spend(self, count: int) -> None:
+        self.left -= count
+        if self.left < 0:
+            raise ObservationError(f"more than {MAX_REPLY_ELEMENTS} tensor elements in one reply")
+
+
+def _tensor(data: dict[str, Any], budget: _Budget) -> TensorObservation:
     values = data.get("values")
     if values is not None:
         if type(values) is not torch.Tensor:
@@ -61,9 +81,12 @@ def _tensor(data: dict[str, Any]) -> TensorObservation:
             raise ObservationError(f"a tensor of {values.numel()} elements (the limit is {MAX_NUMEL})")
         if values.dtype not in ALLOWED_DTYPES:
             raise ObservationError(f"a tensor of dtype {values.dtype}")
+        if values.untyped_storage().nbytes() < values.numel() * values.element_size():
+            raise ObservationError("a tensor that is a view larger than its storage (an expanded tensor)")
+        budget.spend(values.numel())
         values = values.clone()
     shape = data.get("shape")
-    if type(shape) is not list or not all(type(n) is int for n in shape):
+    if type(shape) is not list or len(shape) > 16 or not all(type(n) is int and 0 <= n for n in shape):
         raise ObservationError("a tensor description without a valid shape")
     if values is not None and list(values.shape) != shape:
         raise ObservationError("a tensor whose values do not match its declared shape")
@@ -71,28 +94,35 @@ def _tensor(data: dict[str, Any]) -> TensorObservation:
     if not all(type(v) is str for v in fields.values()):
         raise ObservationError("a tensor description with missing fields")
     return TensorObservation(
-        values=values, type_name=fields["type"][:200], device=fields["device"][:50], dtype=fields["dtype"][:50],
-        shape=tuple(shape), requires_grad=data.get("requires_grad") is True,
+        values=values, type_name=clean_text(fields["type"][:200]), device=clean_text(fields["device"][:50]),
+        dtype=clean_text(fields["dtype"][:50]), shape=tuple(shape), requires_grad=data.get("requires_grad") is True,
         has_grad_fn=data.get("has_grad_fn") is True, is_parameter=data.get("is_parameter") is True,
     )
 
 
-def validate(value: Any, depth: int = 0) -> Any:
+def validate(value: Any, depth: int = 0, budget: _Budget | None = None) -> Any:
     """Return `value` rebuilt from exact plain types, or raise ObservationError."""
+    budget = budget or _Budget()
     if depth > MAX_DEPTH:
         raise ObservationError("data nested too deeply")
     kind = type(value)
-    if value is None or kind in (bool, int, float, str):
+    if value is None or kind in (bool, int, float):
         return value
+    if kind is str:
+        return clean_text(value)
     if kind in (list, tuple):
-        items = [validate(item, depth + 1) for item in value]
+        budget.spend(len(value) // 64)  # containers cost too, a little
+        items = [validate(item, depth + 1, budget) for item in value]
         return items if kind is list else tuple(items)
     if kind is dict:
         if not all(type(key) is str for key in value):
             raise ObservationError("a dict with keys that are not strings")
         if value.get("__tensor__") is True:
-            return _tensor(value)
+            return _tensor(value, budget)
         if "__object__" in value:
-            return ObjectObservation(str(value["__object__"])[:200], str(value.get("repr", ""))[:300])
-        return {key: validate(item, depth + 1) for key, item in value.items()}
+            name, text = value["__object__"], value.get("repr", "")
+            if type(name) is not str or type(text) is not str:
+                raise ObservationError("an object description that is not text")
+            return ObjectObservation(clean_text(name[:200]), clean_text(text[:300]))
+        return {clean_text(key): validate(item, depth + 1, budget) for key, item in value.items()}
     raise ObservationError(f"a value of type {kind.__name__}")

@@ -88,7 +88,8 @@ class SubmissionResult:
 
     @property
     def full_marks(self) -> bool:
-        return self.score == self.max_score
+        """All counted checks passed, and there was at least one."""
+        return self.max_score > 0 and self.score == self.max_score
 
 
 @dataclass

@@ -52,7 +52,7 @@ def run_check(spec: CheckSpec, client: LearnerClient, submission_dir: Path) -> C
         result.status, result.message = "skipped", spec.skip_reason
         return result
     began = time.monotonic()
-    client.timeout_s = spec.timeout
+    client.timeout_s = max(spec.timeout or 0, client.session.limits.call_timeout_s)
     client.last_reply = None
     try:
         if client.blocked is not None:
@@ -64,7 +64,7 @@ def run_check(spec: CheckSpec, client: LearnerClient, submission_dir: Path) -> C
         result.location = with_excerpt(failure.location or client.where, submission_dir)
     except Exception as exc:  # a bug in a check, never the learner's doing
         result.status, result.category = "error", "grader error"
-        result.message = f"internal grader error in this check: {type(exc).__name__}: {exc}"
+        result.message = f"the grader could not finish this check; this is not your fault, tell your instructor (internal error: {type(exc).__name__}: {exc})"
     result.duration_s = time.monotonic() - began
     result.output = "".join(client.output)
     client.output = []

@@ -7,6 +7,7 @@ for the next one.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import tempfile
@@ -193,9 +194,12 @@ class WorkerSession:
             self.stop()
             return Reply(ok=False, crash=f"the worker sent an invalid reply: {exc}")
         try:
-            return validate_reply(raw)
+            reply = validate_reply(raw)
         except ObservationError as exc:
             return Reply(ok=False, crash=f"your code returned something the grader cannot accept: {exc}")
+        if reply.error is not None and self.limits.memory_bytes and out_of_memory_error(reply.error):
+            reply.error["message"] += f" [your code exceeded the memory limit of {self.limits.memory_bytes / 2**30:g} GiB]"
+        return reply
 
     def _death_message(self) -> str:
         ended = self.stop()
@@ -214,6 +218,14 @@ class WorkerSession:
         return text
 
 
+ALLOCATION_FAILED = re.compile(r"can't allocate memory|Cannot allocate memory|bad_alloc|Memory allocation (still )?failed|out of memory", re.IGNORECASE)
+
+
+def out_of_memory_error(error: dict[str, Any]) -> bool:
+    """An error the learner's code raised because an allocation failed (the per-process limit, RLIMIT_AS)."""
+    return error.get("exc_type") == "MemoryError" or bool(ALLOCATION_FAILED.search(error.get("message") or ""))
+
+
 def validate_reply(raw: Any) -> Reply:
     from grader.observations import ObservationError, validate
 
@@ -225,7 +237,7 @@ def validate_reply(raw: Any) -> Reply:
     error = validate(raw.get("error"))
     if type(error) is not dict:
         raise ObservationError("an error reply must carry a dict")
-    return Reply(ok=False, error=_error(error), where=where)
+    return Reply(ok=False, error=sanitize_error(error), where=where)
 
 
 def _text(value: Any, limit: int = 2000) -> str:
@@ -239,8 +251,9 @@ def _place(raw: Any) -> dict[str, Any] | None:
     return {"file": raw["file"][:300], "line": max(0, raw["line"])}
 
 
-def _error(raw: dict[str, Any]) -> dict[str, Any]:
+def sanitize_error(raw: Any) -> dict[str, Any]:
     """An error report with exactly the fields and types the judge reads; the rest is dropped."""
+    raw = raw if type(raw) is dict else {}
     frames = []
     for frame in raw.get("frames") if type(raw.get("frames")) is list else []:
         place = _place(frame)

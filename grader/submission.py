@@ -32,15 +32,45 @@ def _holds_exercise(directory: Path) -> bool:
     return any((directory / f"{e.name}{suffix}").is_file() for e in EXERCISES for suffix in SOURCE_SUFFIXES)
 
 
+IGNORED_FOLDERS = ("__MACOSX", "__pycache__")
+
+
+def _folders(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith((".", "_")))
+
+
+def files_root(directory: Path) -> Path:
+    """Where a submission's files are: the directory, or its only folder when it holds them.
+
+    Learners often hand in a folder inside the folder (an unzipped `hw1/`): that is graded
+    as if its files were at the top.
+    """
+    if _holds_exercise(directory):
+        return directory
+    inner = _folders(directory)
+    if len(inner) == 1 and _holds_exercise(inner[0]):
+        return inner[0]
+    return directory
+
+
+class DuplicateSubmissions(ValueError):
+    """Two submissions would share one id (the directory name), so reports would mix them up."""
+
+
 def find_submissions(paths: list[Path]) -> list[Submission]:
     submissions: list[Submission] = []
     for path in paths:
         path = path.resolve()
-        if _holds_exercise(path):
-            submissions.append(Submission(id=path.name, path=path))
+        if _holds_exercise(files_root(path)):
+            submissions.append(Submission(id=path.name, path=files_root(path)))
             continue
-        for child in sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
-            submissions.append(Submission(id=child.name, path=child))
+        for child in _folders(path):
+            submissions.append(Submission(id=child.name, path=files_root(child)))
+    seen: dict[str, Path] = {}
+    for submission in submissions:
+        if submission.id in seen:
+            raise DuplicateSubmissions(f"two submissions are both named {submission.id!r}: {seen[submission.id]} and {submission.path}; give each its own name.")
+        seen[submission.id] = submission.path
     return submissions
 
 

@@ -89,7 +89,7 @@ def assert_full_marks(result, exercise: str) -> None:
 def assert_clean(message: str) -> None:
     """A message for the learner: not empty, no grader traceback or internal error leaking."""
     assert message.strip()
-    for leak in ("Traceback", "internal grader error", 'File "/', "/grader/", "INTERNALERROR"):
+    for leak in ("Traceback", "internal error", 'File "/', "/grader/", "INTERNALERROR"):
         assert leak not in message, f"{leak!r} leaks into the learner's message: {message!r}"
 
 

@@ -7,7 +7,7 @@ import torch
 from torch import nn
 
 from grader.probes import blank_instance, optional_attribute
-from grader.worker.learner import Learner, ProbeFailure
+from grader.worker.learner import Learner, LearnerError, ProbeFailure
 
 MODULE, CLASS = "my_linear", "MyLinear"
 
@@ -88,8 +88,11 @@ def probe_train(
     module = construct(learner, in_features, out_features, True, seed)
     try:
         learner.call(f"{CLASS}.load_state_dict", module.load_state_dict, {"weights": weights, "bias": bias})
-    except Exception:
-        raise ProbeFailure("state_dict", "load_state_dict({'weights', 'bias'}) failed on your module") from None
+    except LearnerError as exc:
+        reason = str(exc.info.get("message", "")).strip().splitlines()
+        raise ProbeFailure(
+            "state_dict", f"load_state_dict({{'weights': (in, out) tensor, 'bias': (out,) tensor}}) failed on your module: {' '.join(reason)[:400]}",
+        ) from None
     module = learner.call(f"{CLASS}.to({device!r})", module.to, device)
     parameters = [module.weights, module.bias]
     x, target = x.to(device), target.to(device)

@@ -47,7 +47,7 @@ def render_submission(submission: SubmissionResult, verbose: bool = False) -> st
                 lines += _check_lines(check)
     skipped = [c for e in submission.exercises for c in e.checks if c.status == "skipped"]
     if skipped:
-        reasons = sorted({c.message for c in skipped})
+        reasons = sorted({c.message.removeprefix("not run: ") for c in skipped})
         lines.append(f"  {len(skipped)} checks not run ({'; '.join(reasons)}); they count toward neither score nor maximum.")
     if verbose and submission.timings:
         t = submission.timings
@@ -59,6 +59,16 @@ def render_submission(submission: SubmissionResult, verbose: bool = False) -> st
     return "\n".join(lines)
 
 
+def _problems(submission: SubmissionResult) -> str:
+    """What kept checks from running at all: an exercise not graded, time-outs, crashes."""
+    notes = [f"{e.name}: not graded" for e in submission.exercises if e.error]
+    for category in ("timed out", "crashed"):
+        count = sum(1 for e in submission.exercises for c in e.checks if c.category == category)
+        if count:
+            notes.append(f"{count} {category}")
+    return "; ".join(notes)
+
+
 def render_table(submissions: list[SubmissionResult]) -> str:
     """The batch summary: one row per submission, a column per exercise, the total and time."""
     names = [e.name for e in submissions[0].exercises] if submissions else []
@@ -67,7 +77,8 @@ def render_table(submissions: list[SubmissionResult]) -> str:
     rows = [header, "-" * len(header)]
     for s in submissions:
         cells = "  ".join(f"{_points(e.score, e.max_score):>19}" for e in s.exercises)
-        rows.append(f"{terminal_safe(s.id, 1, 40):<{width}}  {cells}  {_points(s.score, s.max_score):>9}  {s.duration_s:>6.2f}s")
+        row = f"{terminal_safe(s.id, 1, 40):<{width}}  {cells}  {_points(s.score, s.max_score):>9}  {s.duration_s:>6.2f}s"
+        rows.append(row + (f"  {_problems(s)}" if _problems(s) else ""))
     full = sum(1 for s in submissions if s.full_marks)
     rows.append(f"{len(submissions)} submissions graded, {full} with full marks.")
     return "\n".join(rows)

@@ -6,6 +6,7 @@ import torch
 from grader.checks import LearnerClient, check, fail
 from grader.compare import describe_value, expect_same_batches, show
 from grader.feedback import describe_error, location_of
+from grader.session import sanitize_error
 from grader.probes.loader_options import build_loader
 
 EXERCISE = "custom_dataset"
@@ -32,15 +33,21 @@ def test_len(learner: LearnerClient):
         fail(f"len(CustomDataset(text, labels)) for {N} samples returned {describe_value(length)}, expected {N}.")
 
 
-def items(learner: LearnerClient, indices: list[int], labels: Any = LABELS) -> list[dict[str, Any]]:
-    return learner.probe("items", text=TEXT, labels=labels, indices=indices)
+def items(learner: LearnerClient, indices: list[int], labels: Any = LABELS) -> list[tuple[int, dict[str, Any]]]:
+    """(i, what dataset[i] did) for each index the judge chose, in the judge's order."""
+    outcomes = learner.probe("items", text=TEXT, labels=labels, indices=indices)
+    if not isinstance(outcomes, list) or [o.get("index") if isinstance(o, dict) else None for o in outcomes] != indices:
+        fail("dataset[i] was not answered for every index the grader asked for.", category="incomplete reply")
+    for outcome in outcomes:
+        if "error" in outcome:
+            outcome["error"] = sanitize_error(outcome["error"])
+    return list(zip(indices, outcomes))
 
 
-def expect_item(outcome: dict[str, Any], expected: dict[str, Any]) -> None:
-    index = outcome["index"]
+def expect_item(index: int, outcome: dict[str, Any], expected: dict[str, Any]) -> None:
     if "error" in outcome:
-        fail(describe_error({"kind": "exception", "during": f"dataset[{index}]", **outcome["error"]}), location_of(outcome["error"]))
-    value = outcome["value"]
+        fail(describe_error({**outcome["error"], "kind": "exception", "during": f"dataset[{index}]"}), location_of(outcome["error"]))
+    value = outcome.get("value")
     if not isinstance(value, dict):
         fail(f"dataset[{index}] should be a dict, but it is {describe_value(value)}.")
     if sorted(value) != ["Class", "Text"]:
@@ -51,34 +58,33 @@ def expect_item(outcome: dict[str, Any], expected: dict[str, Any]) -> None:
 
 @check("dataset[i] is {'Text': text[i], 'Class': labels[i]}", points=2)
 def test_getitem(learner: LearnerClient):
-    for outcome in items(learner, list(range(N))):
-        i = outcome["index"]
-        expect_item(outcome, {"Text": TEXT[i], "Class": LABELS[i]})
+    for i, outcome in items(learner, list(range(N))):
+        expect_item(i, outcome, {"Text": TEXT[i], "Class": LABELS[i]})
 
 
 @check("negative indices count from the end, as for a list")
 def test_getitem_negative(learner: LearnerClient):
-    for outcome in items(learner, [-1, -N]):
-        i = outcome["index"]
-        expect_item(outcome, {"Text": TEXT[i], "Class": LABELS[i]})
+    for i, outcome in items(learner, [-1, -N]):
+        expect_item(i, outcome, {"Text": TEXT[i], "Class": LABELS[i]})
 
 
 @check("an index out of range raises IndexError")
 def test_getitem_out_of_range(learner: LearnerClient):
-    for outcome in items(learner, [N, N + 3, -N - 1]):
+    for i, outcome in items(learner, [N, N + 3, -N - 1]):
         raised = (outcome.get("error") or {}).get("exc_type")
         if raised != "IndexError":
             got = f"raised {raised}" if raised else f"returned {show(outcome.get('value'))}"
-            fail(f"dataset[{outcome['index']}] for a dataset of {N} samples {got}; it should raise IndexError (a DataLoader and a for loop rely on it).")
+            fail(f"dataset[{i}] for a dataset of {N} samples {got}; it should raise IndexError (a DataLoader and a for loop rely on it).")
 
 
 @check("text and labels of different lengths raise ValueError naming both lengths")
 def test_length_mismatch(learner: LearnerClient):
     outcome = learner.probe("mismatch", text=TEXT, labels=LABELS[:4])
-    if not outcome["raised"]:
+    if not isinstance(outcome, dict) or outcome.get("raised") is not True:
         fail(f"CustomDataset(text, labels) with {N} texts and 4 labels raised nothing; it should raise ValueError.")
+    outcome = sanitize_error(outcome)
     if outcome.get("not_implemented"):
-        fail(describe_error({"kind": "exception", "during": "CustomDataset(text, labels)", **outcome}), location_of(outcome))
+        fail(describe_error({**outcome, "kind": "exception", "during": "CustomDataset(text, labels)"}), location_of(outcome), category="not implemented yet")
     if outcome["exc_type"] != "ValueError":
         fail(f"CustomDataset(text, labels) with {N} texts and 4 labels raised {outcome['exc_type']}: {outcome['message']}; it should raise ValueError.")
     if str(N) not in outcome["message"] or "4" not in outcome["message"]:
@@ -88,9 +94,8 @@ def test_length_mismatch(learner: LearnerClient):
 @check("labels given as a 1-d tensor work")
 def test_labels_tensor(learner: LearnerClient):
     labels = torch.tensor([1, 1, 0, 0, 0, 1, 0])
-    for outcome in items(learner, list(range(N)), labels=labels):
-        i = outcome["index"]
-        expect_item(outcome, {"Text": TEXT[i], "Class": labels[i]})
+    for i, outcome in items(learner, list(range(N)), labels=labels):
+        expect_item(i, outcome, {"Text": TEXT[i], "Class": labels[i]})
 
 
 @check("DataLoader(batch_size=2) gives the lesson's batches")
