@@ -88,3 +88,18 @@ def test_usage_errors_exit_2(args, tmp_path):
     completed = run_grade(*args)
     assert completed.returncode == 2, completed.stdout + completed.stderr
     assert "Traceback" not in completed.stderr
+
+
+def test_a_folder_inside_the_submission_folder_is_graded(tmp_path):
+    make_submission(tmp_path / "class" / "judy" / "hw1")
+    make_submission(tmp_path / "class" / "ken")
+    completed = run_grade(str(tmp_path / "class"), "-q", "--exercise", "my_linear")
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "2 submissions graded, 2 with full marks." in completed.stdout
+
+
+def test_two_submissions_with_one_name_are_refused(tmp_path):
+    make_submission(tmp_path / "a" / "sub")
+    make_submission(tmp_path / "b" / "sub")
+    completed = run_grade(str(tmp_path / "a" / "sub"), str(tmp_path / "b" / "sub"))
+    assert completed.returncode == 2 and "both named 'sub'" in completed.stderr

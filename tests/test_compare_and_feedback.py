@@ -68,3 +68,17 @@ def test_error_messages_name_the_mistake(error, fragments):
     message = describe_error(error)
     for fragment in fragments:
         assert fragment in message
+
+
+def test_failure_categories_name_only_pythons_own_exceptions():
+    from grader.feedback import error_category
+
+    assert error_category({"kind": "exception", "exc_type": "ValueError"}) == "raised ValueError"
+    assert error_category({"kind": "exception", "exc_type": "Secret_0_1234_hidden_input"}) == "raised an exception"
+    assert error_category({"kind": "exception", "exc_type": ""}) == "raised an exception"
+
+
+def test_an_import_that_is_not_installed_is_explained():
+    message = describe_error({"kind": "exception", "during": "importing my_linear.py", "exc_type": "ModuleNotFoundError",
+                              "message": "No module named 'matplotlib'", "frames": [{"code": "import matplotlib.pyplot as plt"}]})
+    assert "`matplotlib`" in message and "not installed" in message

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from conftest import failed_messages, grade, make_submission, mutate
+from conftest import SOLUTIONS, failed_messages, grade, make_submission, mutate
 
 LEARNER_MODULES = ("my_linear", "logistic_regression", "custom_dataset")
 GRADING_LIMIT_S = 60
@@ -669,3 +669,16 @@ def test_deleting_files_in_the_working_directory_leaves_the_original_intact(tmp_
     result = grade_guarded(submission, "my_linear")
     assert {p.name: p.read_bytes() for p in submission.iterdir()} == before
     assert_full_marks(result, "my_linear")
+
+
+def test_a_forged_empty_reply_to_the_dataset_items_gains_nothing(tmp_path):
+    """The judge asks for the indices it chose; an empty or partial answer is not a pass."""
+    code = (SOLUTIONS / "custom_dataset.py").read_text() + '''
+import grader.probes.custom_dataset as _probes
+_probes.probe_items = lambda *args, **kwargs: []
+'''
+    result = grade_guarded(make_submission(tmp_path / "s", {"custom_dataset.py": code}), "custom_dataset")
+    checks = {c.id: c for e in result.exercises for c in e.checks}
+    for check_id in ("custom_dataset.getitem", "custom_dataset.getitem_negative", "custom_dataset.getitem_out_of_range", "custom_dataset.labels_tensor"):
+        assert checks[check_id].status == "failed", (check_id, checks[check_id].message)
+        assert "not answered for every index" in checks[check_id].message

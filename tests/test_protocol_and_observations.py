@@ -97,3 +97,19 @@ def test_validated_tensors_are_the_judges_own_copies():
     observed = validate({**describe_tensor(values), "values": values})
     values.add_(1)
     assert observed.values.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_expanded_views_and_oversized_replies_are_refused():
+    small_storage = torch.zeros(1).expand(1000)
+    with pytest.raises(ObservationError, match="larger than its storage"):
+        validate({**describe_tensor(torch.zeros(1000)), "values": small_storage})
+    many = [{**describe_tensor(torch.zeros(1000)), "values": torch.zeros(1000)} for _ in range(4001)]
+    with pytest.raises(ObservationError, match="tensor elements in one reply"):
+        validate(many)
+
+
+def test_lone_surrogates_from_a_worker_become_printable_text():
+    cleaned = validate({"message": "bad \ud800 text", "\udfff": ["\ud83d"]})
+    text = repr(cleaned)
+    text.encode("utf-8")  # would raise UnicodeEncodeError with a lone surrogate left in
+    assert "\\ud800" in cleaned["message"]
