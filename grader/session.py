@@ -186,8 +186,9 @@ class WorkerSession:
             protocol.write_frame(self._worker.to_worker, request)
             raw = protocol.read_frame(self._worker.from_worker, time.monotonic() + timeout_s)
         except protocol.ChannelTimeout:
+            where = self._where_stuck()
             self.stop()
-            return Reply(ok=False, crash=f"timed out after {timeout_s:g} s (an endless loop, or far too slow?)")
+            return Reply(ok=False, crash=f"timed out after {timeout_s:g} s (an endless loop, or far too slow?)", where=where)
         except (protocol.ChannelClosed, BrokenPipeError):
             return Reply(ok=False, crash=self._death_message())
         except protocol.ProtocolError as exc:
@@ -200,6 +201,31 @@ class WorkerSession:
         if reply.error is not None and self.limits.memory_bytes and out_of_memory_error(reply.error):
             reply.error["message"] += f" [your code exceeded the memory limit of {self.limits.memory_bytes / 2**30:g} GiB]"
         return reply
+
+    def _where_stuck(self) -> dict[str, Any] | None:
+        """Ask a worker that ran out of time for its stack (faulthandler on SIGUSR1); the learner's innermost line."""
+        if self._worker is None:
+            return None
+        before = self.output_path.stat().st_size
+        try:
+            os.kill(self._worker.pid, signal.SIGUSR1)
+        except OSError:
+            return None
+        deadline = time.monotonic() + 0.5
+        while time.monotonic() < deadline and self.output_path.stat().st_size == before:
+            time.sleep(0.02)
+        time.sleep(0.05)
+        with open(self.output_path, "rb") as handle:
+            handle.seek(before)
+            dump = handle.read(64_000).decode("utf-8", errors="replace")
+        with open(self.output_path, "r+b") as handle:
+            handle.truncate(before)  # the stack dump is the grader's, not the learner's output
+        prefix = str(self.workdir) + os.sep
+        for match in STACK_FRAME.finditer(dump):  # most recent call first
+            path, line = match.group(1), int(match.group(2))
+            if path.startswith(prefix):
+                return {"file": path[len(prefix):], "line": line}
+        return None
 
     def _death_message(self) -> str:
         ended = self.stop()
@@ -218,6 +244,7 @@ class WorkerSession:
         return text
 
 
+STACK_FRAME = re.compile(r'File "([^"]+)", line (\d+)')
 ALLOCATION_FAILED = re.compile(r"can't allocate memory|Cannot allocate memory|bad_alloc|Memory allocation (still )?failed|out of memory", re.IGNORECASE)
 
 

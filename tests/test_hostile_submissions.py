@@ -485,6 +485,9 @@ def test_endless_loop_in_forward_times_out_each_forward_check(endless_forward):
         assert check.status == "failed", check_id
         assert re.search(r"timed out after 1 s\b", check.message), (check_id, check.message)
         assert_clean(check.message)
+        assert check.location is not None and check.location.file == "my_linear.py", (check_id, check.location)
+        assert check.location.code in ("while True:", "pass"), check.location  # where the loop was stuck
+        assert "Current thread" not in check.output and "File \"" not in check.output
     assert other["my_linear.init_sizes"].status == "passed"
     assert all(c.status == "passed" for c in other.values())
     assert took < 5 * len(forward) + 10

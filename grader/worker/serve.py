@@ -1,9 +1,11 @@
 """The worker's request loop: read a request, run one probe, send back plain data."""
 from __future__ import annotations
 
+import faulthandler
 import importlib
 import io
 import os
+import signal
 import sys
 import time
 from typing import Any
@@ -87,6 +89,8 @@ def serve(read_fd: int, write_fd: int, submission_dir: str, started: float | Non
     import torch  # noqa: F401  (imported here so that the hello frame reports its cost)
 
     learner = Learner(submission_dir)
+    # On a time-out the judge sends SIGUSR1 and reads where the learner's code was stuck.
+    faulthandler.register(signal.SIGUSR1, file=sys.__stderr__, all_threads=False, chain=False)
     streams = [CappedStream(sys.stdout), CappedStream(sys.stderr)]
     sys.stdout, sys.stderr = streams
     protocol.write_frame(write_fd, {"ok": True, "value": {"hello": True, "startup_s": time.monotonic() - started}})
