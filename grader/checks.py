@@ -68,6 +68,8 @@ class LearnerClient:
         self.last_reply = reply
         if reply.stdout:
             self.output.append(reply.stdout)
+        if reply.crash and reply.internal:
+            raise CheckFailed(f"the grader could not run this check; this is not your fault, tell your instructor ({reply.crash}).", status="error", category="grader error")
         if reply.crash:
             category = "timed out" if reply.crash.startswith("timed out") else "crashed"
             raise CheckFailed(f"{reply.crash}.", location_of(None, reply.where), category=category)

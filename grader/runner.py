@@ -31,8 +31,10 @@ def open_exercise(session: WorkerSession, submission: Submission, exercise: Exer
     else:
         reply = session.call({"op": "load", "exercise": exercise.name}, timeout_s=max(LOAD_TIMEOUT_S, session.limits.call_timeout_s))
         output = reply.stdout
-        if reply.crash:
-            blocked = CheckFailed(f"loading {exercise.filename} failed: {reply.crash}.", status="error", category="could not be loaded")
+        if reply.crash and reply.internal:
+            blocked = CheckFailed(f"the grader could not load {exercise.filename}; this is not your fault, tell your instructor ({reply.crash}).", status="error", category="grader error")
+        elif reply.crash:
+            blocked = CheckFailed(f"loading {exercise.filename} failed: {reply.crash}.", with_excerpt(location_of(None, reply.where), submission.path), status="error", category="could not be loaded")
         elif not reply.ok:
             error = reply.error or {}
             location = with_excerpt(location_of(error), submission.path)

@@ -54,6 +54,7 @@ class Reply:
     where: dict[str, Any] | None = None
     stdout: str = ""
     duration_s: float = 0.0
+    internal: bool = False  # the grader failed (no worker could be started), not the learner's code
 
 
 @dataclass
@@ -176,7 +177,7 @@ class WorkerSession:
 
         self.start()
         if self._worker is None:
-            return Reply(ok=False, crash=f"the grader could not start a worker: {self._launch_error}")
+            return Reply(ok=False, crash=f"the grader could not start a worker: {self._launch_error}", internal=True)
         if not self._ready:
             problem = self._wait_ready()
             if problem:
