@@ -19,7 +19,8 @@ from typing import Any, Iterable
 
 from grader.worker import cgroups, landlock, seccomp
 
-PR_SET_CHILD_SUBREAPER = 36
+PR_SET_DUMPABLE, PR_CAPBSET_DROP, PR_SET_CHILD_SUBREAPER, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 4, 24, 36, 47, 4
+CAPABILITY_VERSION_3 = 0x20080522
 CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
 CPU_GRACE_S = 5  # between the soft CPU limit (SIGXCPU) and the hard one (SIGKILL)
 ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "passwd", "group", "nsswitch.conf", "hosts", "host.conf", "gai.conf", "os-release", "mime.types")
@@ -54,14 +55,22 @@ def _namespaces_work() -> bool:
     return os.waitstatus_to_exitcode(status) == 0
 
 
-def detect() -> dict[str, Any]:
-    """The isolation features this machine supports (not yet what is used)."""
+FEATURES = ("landlock", "seccomp", "namespaces", "cgroups")
+
+
+def detect(without: Iterable[str] = ()) -> dict[str, Any]:
+    """The isolation features this machine supports (not yet what is used).
+
+    `without` names features to report as absent (see FEATURES): how the red-team tests
+    run the weaker tiers on a machine that has everything.
+    """
     linux = sys.platform.startswith("linux")
+    without = set(without)
     return {
-        "landlock_abi": landlock.abi_version() if linux else 0,
-        "seccomp": linux and seccomp.supported(),
-        "namespaces": linux and _namespaces_work(),
-        "cgroups": linux and cgroups.available(),
+        "landlock_abi": landlock.abi_version() if linux and "landlock" not in without else 0,
+        "seccomp": linux and "seccomp" not in without and seccomp.supported(),
+        "namespaces": linux and "namespaces" not in without and _namespaces_work(),
+        "cgroups": linux and "cgroups" not in without and cgroups.available(),
         "subreaper": linux,
     }
 
@@ -114,14 +123,33 @@ def _allow_except(root: Path, forbidden: list[Path]) -> list[str]:
     return allowed
 
 
+def _too_broad(path: Path) -> bool:
+    """A sys.path entry that would open far more than libraries: `/` (which `python -m` run from
+    `/` puts first), or the home or temporary directory itself or one of their ancestors."""
+    import tempfile
+
+    if path == Path(path.anchor):
+        return True
+    for place in (Path.home(), Path(tempfile.gettempdir())):
+        try:
+            place = place.resolve()
+        except (OSError, RuntimeError):
+            continue
+        if path == place or path in place.parents:
+            return True
+    return False
+
+
 def readable_paths(grader_dir: Path, submission_dirs_root: Iterable[str] = ()) -> list[str]:
     """Python, its libraries and the system's, minus the grader's hidden material."""
     forbidden = [grader_dir]
     checkout = grader_dir.parent
-    if (checkout / "pyproject.toml").exists() or (checkout / "solutions").exists():
-        forbidden.append(checkout)  # a source checkout: solutions/, tests/ and the rest stay hidden
-    roots = {Path(p).resolve() for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, *SYSTEM_DIRS, "/opt") if Path(p).exists()}
-    roots |= {Path(p).resolve() for p in sys.path if p and Path(p).is_dir()}
+    prefixes = {Path(p).resolve() for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+    installed = any(checkout == p or p in checkout.parents for p in prefixes)  # site-packages
+    if not installed or (checkout / "pyproject.toml").exists() or (checkout / "solutions").exists():
+        forbidden.append(checkout)  # a source checkout or a copied grader: solutions/, tests/ and the rest stay hidden
+    roots = {Path(p).resolve() for p in (*prefixes, *SYSTEM_DIRS, "/opt") if Path(p).exists()}
+    roots |= {Path(p).resolve() for p in sys.path if p and Path(p).is_dir() and not _too_broad(Path(p).resolve())}
     roots |= {Path(sys.executable).parent, Path(os.path.realpath(sys.executable)).parent}
     allowed = sorted({path for root in roots for path in _allow_except(root, forbidden)})
     worker_side = [grader_dir / "__init__.py", grader_dir / "protocol.py", grader_dir / "worker", grader_dir / "probes"]
@@ -177,6 +205,36 @@ def _enter_namespaces() -> None:
     Path("/proc/self/gid_map").write_text(f"{gid} {gid} 1")
 
 
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
+
+
+def drop_capabilities() -> bool:
+    """Give up every capability, for good (bounding set too, so that no exec gets them back).
+
+    A root worker keeps uid 0 and with it ownership of root's files, but loses what lets root
+    step around the sandbox: CAP_SYS_PTRACE (reading the non-dumpable judge's environment and
+    memory through /proc, which Landlock alone does not refuse for reads), CAP_SYS_RESOURCE
+    (raising its own rlimits), CAP_SYS_MODULE, CAP_SYS_ADMIN, CAP_DAC_OVERRIDE and the rest.
+    In a user namespace it gives up the namespace's capabilities. True when done.
+    """
+    libc = _libc()
+    if libc is None or not hasattr(libc, "capset"):
+        return False
+    try:
+        last = int(Path("/proc/sys/kernel/cap_last_cap").read_text())
+    except (OSError, ValueError):
+        last = 63
+    for capability in range(last + 1):
+        libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0)  # needs CAP_SETPCAP, so before capset
+    libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+    return libc.capset(ctypes.byref(_CapHeader(CAPABILITY_VERSION_3, 0)), (_CapData * 2)()) == 0
+
+
 def _initialise_cuda() -> None:
     """Open the GPU before Landlock: the NVIDIA driver's first use needs files outside the allow-list.
 
@@ -194,8 +252,16 @@ def _initialise_cuda() -> None:
         pass  # the CUDA checks then fail with the driver's own message
 
 
+def set_dumpable(dumpable: bool) -> None:
+    """Non-dumpable: a process of the same (non-root, or capability-less root) user cannot read our memory or environment."""
+    libc = _libc()
+    if libc is not None and hasattr(libc, "prctl"):
+        libc.prctl(PR_SET_DUMPABLE, int(dumpable), 0, 0, 0)
+
+
 def enter(workdir: str, config: dict[str, Any], keep_fds: Iterable[int]) -> None:
     """Confine this (child) process; the order matters: cgroups and limits need privilege first."""
+    set_dumpable(True)  # the template is not; the worker's /proc/self must be its own (uid_map, below)
     close_other_fds(keep_fds)
     home = config["home"]
     os.makedirs(home, exist_ok=True)
@@ -213,6 +279,7 @@ def enter(workdir: str, config: dict[str, Any], keep_fds: Iterable[int]) -> None
         _enter_namespaces()  # before CUDA: unshare needs a single-threaded process
     if config.get("gpu"):
         _initialise_cuda()
+    drop_capabilities()  # at every tier: without it a root worker could raise its limits and read the judge through /proc
     libc = _libc()
     if libc is not None and hasattr(libc, "prctl"):
         libc.prctl(seccomp.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)

