@@ -213,9 +213,12 @@ def _isolation(mode: str) -> dict:
     from grader.worker import sandbox
 
     report = sandbox.choose(sandbox.detect(), mode)
-    if mode == "strict" and report["tier"] == "process":
+    if mode == "strict" and not report["confined"]:
         needed = "\n".join(f"  - {item}" for item in report["missing"])
-        raise click.UsageError(f"--isolation strict: this machine offers neither Landlock nor user namespaces, so learner code could read the hidden suites and reach the network. Install or enable:\n{needed}")
+        raise click.UsageError(
+            "--isolation strict needs Landlock (to hide the hidden suites, the solutions and other files) and a way to "
+            f"cut the network (user namespaces, or Landlock ABI 4 with seccomp). Install or enable:\n{needed}"
+        )
     return report
 
 

@@ -20,6 +20,7 @@ from typing import Any
 import grader
 
 SAFE_ENV_KEYS = ("PATH", "LANG", "LC_ALL", "TZ", "CUDA_VISIBLE_DEVICES", "SYSTEMROOT")
+MAX_RESTARTS = 3
 STARTUP_TIMEOUT_S = 180.0  # importing torch on a loaded machine
 REQUEST_TIMEOUT_S = 60.0
 
@@ -55,6 +56,7 @@ class Launcher:
         self._control: socket.socket | None = None
         self._ready = False
         self._broken: str | None = None
+        self.restarts = 0
         self.info: dict[str, Any] = {}
 
     def start(self) -> None:
@@ -112,6 +114,7 @@ class Launcher:
         output = os.open(output_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
             with self._lock:
+                self._restart_if_dead()
                 self._ensure_ready()
                 value = self._request({"op": "launch", "workdir": str(workdir), "sandbox": sandbox}, [request_read, reply_write, output])
         except BaseException:
@@ -122,6 +125,16 @@ class Launcher:
             for fd in (request_read, reply_write, output):
                 os.close(fd)
         return LaunchedWorker(pid=int(value["pid"]), to_worker=request_write, from_worker=reply_read)
+
+    def _restart_if_dead(self) -> None:
+        """A template that died (a learner killed it at --isolation none, say) is started again, a few times."""
+        if self._process is None or self._process.poll() is None or self.restarts >= MAX_RESTARTS:
+            return
+        self.restarts += 1
+        if self._control is not None:
+            self._control.close()
+        self._process, self._control, self._ready, self._broken = None, None, False, None
+        self.start()
 
     def reap(self, pid: int) -> dict[str, Any]:
         """Kill the worker's process group and leftovers; its exit status and whether it ran out of memory."""

@@ -80,6 +80,8 @@ def describe_exit(returncode: int | None) -> str:
             "SIGXFSZ": " (it wrote too much output)",
         }.get(name, "")
         return f"the process running your code was killed by {name}{hint}"
+    if returncode == 70:  # grader.worker.template.SANDBOX_FAILED
+        return "the grader could not set up the sandbox for your code (an internal error: tell your instructor)"
     return f"the process running your code exited with status {returncode} (sys.exit or os._exit in your code?)"
 
 

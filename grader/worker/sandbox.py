@@ -90,7 +90,9 @@ def choose(available: dict[str, Any], mode: str) -> dict[str, Any]:
         missing.append("seccomp (Linux on x86_64 or aarch64): without it learner code can open UDP sockets")
     if not available["cgroups"]:
         missing.append("cgroups (run as root with the memory and pids controllers): without them memory is limited per process, not for the whole process tree, and a fork bomb is limited only by RLIMIT_NPROC, which root ignores")
-    return {"mode": mode, "used": used, "missing": missing, "tier": tier_name(used)}
+    abi = used["landlock_abi"]
+    confined = bool(abi) and (used["namespaces"] or (abi >= 4 and used["seccomp"]))
+    return {"mode": mode, "used": used, "missing": missing, "tier": tier_name(used), "confined": confined}
 
 
 def tier_name(used: dict[str, Any]) -> str:
@@ -182,6 +184,25 @@ def set_limits(limits: dict[str, int | None]) -> None:
         hard_value = value + CPU_GRACE_S if key == "cpu_seconds" else value
         hard_value = hard_value if hard == resource.RLIM_INFINITY else min(hard_value, hard)
         resource.setrlimit(which, (soft_value, hard_value))
+    if limits.get("max_processes") and os.geteuid() != 0:  # root ignores RLIMIT_NPROC: cgroups cover it
+        ceiling = _tasks_of(os.getuid()) + int(limits["max_processes"])
+        resource.setrlimit(resource.RLIMIT_NPROC, (ceiling, ceiling))
+
+
+def _tasks_of(uid: int) -> int:
+    """Processes and threads of `uid` now: RLIMIT_NPROC counts them all, system-wide."""
+    count = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status") as handle:
+                fields = dict(line.split(":", 1) for line in handle if ":" in line)
+        except OSError:
+            continue
+        if int(fields.get("Uid", "-1").split()[0]) == uid:
+            count += int(fields.get("Threads", "1").strip())
+    return count
 
 
 def close_other_fds(keep: Iterable[int]) -> None:
@@ -272,8 +293,10 @@ def enter(workdir: str, config: dict[str, Any], keep_fds: Iterable[int]) -> None
     tempfile.tempdir = home
     used = config.get("isolation", {}).get("used", {})
     limits = dict(config.get("limits", {}))
-    if used.get("cgroups") or config.get("gpu"):
-        limits["memory_bytes"] = None  # the cgroup caps the whole tree; CUDA needs address space
+    if config.get("gpu"):
+        limits["memory_bytes"] = None  # CUDA reserves far more address space than it uses
+    # With cgroups, the per-process limit stays too: one huge allocation then fails at once,
+    # with a MemoryError at the learner's line, instead of thrashing against the cgroup.
     set_limits(limits)
     if used.get("namespaces"):
         _enter_namespaces()  # before CUDA: unshare needs a single-threaded process

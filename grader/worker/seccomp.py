@@ -1,5 +1,8 @@
 """A seccomp filter that refuses network sockets (IPv4, IPv6, netlink, packet) with EACCES.
 
+It also closes the ways around such a filter: calls through another ABI (32-bit
+`int 0x80`) kill the process, x32 syscall numbers and io_uring fail with ENOSYS.
+
 Unix sockets stay allowed: DataLoader's worker processes need them. The filter is a
 hand-assembled classic BPF program, so no library is needed; it is inherited by every
 process the worker starts and cannot be removed.
@@ -15,8 +18,10 @@ PR_SET_NO_NEW_PRIVS, PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 38, 22, 2
 ARCHES = {"x86_64": (0xC000003E, 41), "aarch64": (0xC00000B7, 198)}
 DENIED_FAMILIES = (2, 10, 16, 17)  # AF_INET, AF_INET6, AF_NETLINK, AF_PACKET
 
-BPF_LD_W_ABS, BPF_JEQ_K, BPF_RET_K = 0x20, 0x15, 0x06
-RET_ALLOW, RET_ERRNO = 0x7FFF0000, 0x00050000
+BPF_LD_W_ABS, BPF_JEQ_K, BPF_JGE_K, BPF_RET_K = 0x20, 0x15, 0x35, 0x06
+RET_ALLOW, RET_ERRNO, RET_KILL_PROCESS = 0x7FFF0000, 0x00050000, 0x80000000
+X32_SYSCALL_BIT = 0x40000000
+IO_URING_SETUP = 425  # the same number on x86_64 and aarch64
 OFFSET_NR, OFFSET_ARCH, OFFSET_ARG0 = 0, 4, 16  # struct seccomp_data; arg0's low half (little-endian)
 
 
@@ -39,8 +44,12 @@ def program() -> list[tuple[int, int, int, int]]:
     code = [
         (BPF_LD_W_ABS, 0, 0, OFFSET_ARCH),
         (BPF_JEQ_K, 1, 0, arch),
-        (BPF_RET_K, 0, 0, RET_ALLOW),  # another architecture's calls: not ours to judge
+        (BPF_RET_K, 0, 0, RET_KILL_PROCESS),  # another ABI (int 0x80 on x86_64): a way around the filter
         (BPF_LD_W_ABS, 0, 0, OFFSET_NR),
+        (BPF_JGE_K, 0, 1, X32_SYSCALL_BIT),
+        (BPF_RET_K, 0, 0, RET_ERRNO | errno.ENOSYS),  # the x32 ABI's numbers
+        (BPF_JEQ_K, 0, 1, IO_URING_SETUP),
+        (BPF_RET_K, 0, 0, RET_ERRNO | errno.ENOSYS),  # io_uring can open sockets without socket()
         (BPF_JEQ_K, 1, 0, socket_nr),
         (BPF_RET_K, 0, 0, RET_ALLOW),
         (BPF_LD_W_ABS, 0, 0, OFFSET_ARG0),

@@ -29,10 +29,18 @@ from grader import protocol
 from grader.worker import cgroups, sandbox
 
 MAX_FDS = 3
+SANDBOX_FAILED = 70  # the exit status of a worker whose sandbox could not be set up
 
 
 def receive(control: socket.socket) -> tuple[dict[str, Any] | None, list[int]]:
-    """One request: a frame whose first bytes may carry file descriptors."""
+    """One request: a frame whose first bytes may carry file descriptors; None when the judge is gone."""
+    try:
+        return _receive(control)
+    except (OSError, protocol.ProtocolError):
+        return None, []
+
+
+def _receive(control: socket.socket) -> tuple[dict[str, Any] | None, list[int]]:
     header, fds, _, _ = socket.recv_fds(control, protocol.HEADER.size, MAX_FDS)
     if not header:
         return None, []
@@ -57,26 +65,27 @@ def send(control: socket.socket, message: dict[str, Any]) -> None:
 
 def become_worker(request: dict[str, Any], fds: list[int], control: socket.socket, setup: dict[str, Any], groups: cgroups.WorkerCgroups | None) -> None:
     """Runs in the forked child; never returns."""
-    code = 0
+    code = SANDBOX_FAILED
     try:
         control.close()
         if groups is not None:
             cgroups.join(groups)
         read_fd, write_fd, output_fd = fds
         os.setsid()
-        os.dup2(output_fd, 1)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        sandbox.enter(request["workdir"], {**request["sandbox"], **setup}, keep_fds=(read_fd, write_fd, output_fd))
+        os.dup2(output_fd, 1)  # only now: a failure above is the grader's, shown on the instructor's terminal
         os.dup2(output_fd, 2)
         os.close(output_fd)
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        sandbox.enter(request["workdir"], {**request["sandbox"], **setup}, keep_fds=(read_fd, write_fd))
+        code = 1
         from grader.worker.serve import serve
 
         serve(read_fd, write_fd, request["workdir"], started=time.monotonic())
-    except BaseException:  # the worker's last word goes to its output file, which the judge reads
+        code = 0
+    except BaseException:
         import traceback
 
         traceback.print_exc()
-        code = 70
     finally:
         try:
             sys.stdout.flush()
@@ -158,36 +167,38 @@ def serve_template(control: socket.socket, mode: str, without: tuple[str, ...] =
     workers: set[int] = set()
     groups: dict[int, cgroups.WorkerCgroups] = {}
     send(control, {"ok": True, "value": {"ready": True, "pid": os.getpid(), "isolation": isolation, "torch": str(torch.__version__)}})
-    for serial in itertools.count():
-        request, fds = receive(control)
-        if request is None:
-            break
-        op = request.get("op")
-        if op == "launch" and len(fds) == MAX_FDS:
-            made = None
-            if used_cgroups:
-                limits = request["sandbox"].get("limits", {})
-                try:
-                    made = cgroups.create(f"grade-{os.getpid()}-{serial}", limits.get("memory_bytes"), limits.get("max_processes"))
-                except OSError as exc:  # never fail a launch for it: rlimits still apply
-                    print(f"grade: no cgroup for this worker ({exc})", file=sys.stderr)
-            pid = os.fork()
-            if pid == 0:
-                become_worker(request, fds, control, setup, made)
-            for fd in fds:
-                os.close(fd)
-            workers.add(pid)
-            if made is not None:
-                groups[pid] = made
-            send(control, {"ok": True, "value": {"pid": pid}})
-        elif op == "reap":
-            send(control, {"ok": True, "value": reap(int(request["pid"]), workers, groups)})
-        else:
-            for fd in fds:
-                os.close(fd)
-            send(control, {"ok": False, "error": {"kind": "internal", "message": f"bad template request {op!r}"}})
-    for pid in list(workers):
-        reap(pid, workers, groups)
+    try:
+        for serial in itertools.count():
+            request, fds = receive(control)
+            if request is None:
+                break
+            op = request.get("op")
+            if op == "launch" and len(fds) == MAX_FDS:
+                made = None
+                if used_cgroups:
+                    limits = request["sandbox"].get("limits", {})
+                    try:
+                        made = cgroups.create(f"grade-{os.getpid()}-{serial}", limits.get("memory_bytes"), limits.get("max_processes"))
+                    except OSError as exc:  # never fail a launch for it: rlimits still apply
+                        print(f"grade: no cgroup for this worker ({exc})", file=sys.stderr)
+                pid = os.fork()
+                if pid == 0:
+                    become_worker(request, fds, control, setup, made)
+                for fd in fds:
+                    os.close(fd)
+                workers.add(pid)
+                if made is not None:
+                    groups[pid] = made
+                send(control, {"ok": True, "value": {"pid": pid}})
+            elif op == "reap":
+                send(control, {"ok": True, "value": reap(int(request["pid"]), workers, groups)})
+            else:
+                for fd in fds:
+                    os.close(fd)
+                send(control, {"ok": False, "error": {"kind": "internal", "message": f"bad template request {op!r}"}})
+    finally:  # the judge is gone or we failed: leave no worker and no cgroup behind
+        for pid in list(workers):
+            reap(pid, workers, groups)
 
 
 def main() -> None:
