@@ -99,6 +99,11 @@ def run_command(paths: tuple[Path, ...], exercise_names: tuple[str, ...], json_p
         raise click.UsageError(str(exc)) from None
     if not submissions:
         raise click.UsageError(f"no submissions found in {', '.join(map(str, paths))}: expected exercise files or subdirectories.")
+    if instructor and html_dir is None:
+        raise click.UsageError("--instructor shapes the HTML pages: use it with --html DIR.")
+    empty = [s.id for s in submissions if not any(s.path.glob("*.py")) and not any(s.path.glob("*.ipynb"))]
+    if len(submissions) > 1 and len(empty) > len(submissions) // 2:
+        click.echo(f"grade: warning: {len(empty)} of {len(submissions)} folders hold no .py or .ipynb file (e.g. {', '.join(empty[:3])}): is this the folder of submissions?", err=True)
     if gradescope_path is not None and len(submissions) != 1:
         raise click.UsageError(f"--gradescope grades one submission, and {len(submissions)} were found: {', '.join(s.id for s in submissions[:5])}.")
     csv_titles = _csv_titles(csv_columns, exercise_names or [e.name for e in EXERCISES])
@@ -288,7 +293,8 @@ def init_command(platform: str, directory: Path, grader_requirement: str | None,
 @click.argument("solutions", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if OUT differs from what would be written.")
-def assign_command(solutions: Path, out: Path, check: bool) -> None:
+@click.option("--force", is_flag=True, help="Overwrite files in OUT that differ from what would be written (e.g. edited by hand).")
+def assign_command(solutions: Path, out: Path, check: bool, force: bool) -> None:
     """Write the learner's stubs from the marked solutions in SOLUTIONS into OUT.
 
     For each exercise NAME: OUT/NAME.py and OUT/notebooks/NAME.ipynb, from SOLUTIONS/NAME.py
@@ -307,6 +313,9 @@ def assign_command(solutions: Path, out: Path, check: bool) -> None:
                 sys.exit(1)
             click.echo(f"{out} is up to date.")
             return
+        changed = [p.split(" ")[0] for p in differences(solutions, out) if " differs " in p] if out.exists() else []
+        if changed and not force:
+            raise click.UsageError(f"{out} has files that would be overwritten ({', '.join(changed[:5])}): pass --force to replace them.")
         written = assign(solutions, out)
     except AssignError as exc:
         raise click.ClickException(str(exc)) from None

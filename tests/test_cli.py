@@ -103,3 +103,20 @@ def test_two_submissions_with_one_name_are_refused(tmp_path):
     make_submission(tmp_path / "b" / "sub")
     completed = run_grade(str(tmp_path / "a" / "sub"), str(tmp_path / "b" / "sub"))
     assert completed.returncode == 2 and "both named 'sub'" in completed.stderr
+
+
+def test_assign_refuses_to_overwrite_hand_edits_without_force(tmp_path):
+    out = tmp_path / "stubs"
+    assert run_grade("assign", str(SOLUTIONS), str(out)).returncode == 0
+    edited = out / "my_linear.py"
+    edited.write_text(edited.read_text() + "\n# my own work\n")
+    refused = run_grade("assign", str(SOLUTIONS), str(out))
+    assert refused.returncode == 2 and "--force" in refused.stderr and "my_linear.py" in refused.stderr
+    assert "# my own work" in edited.read_text()
+    assert run_grade("assign", str(SOLUTIONS), str(out), "--force").returncode == 0
+    assert "# my own work" not in edited.read_text()
+
+
+def test_instructor_view_needs_html():
+    completed = run_grade(str(SOLUTIONS), "--instructor")
+    assert completed.returncode == 2 and "--html" in completed.stderr

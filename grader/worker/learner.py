@@ -146,7 +146,8 @@ class Learner:
 
     def call(self, during: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Call learner code; any exception becomes a LearnerError that names `during`."""
-        self.last_called = where_defined(fn, self.submission_dir)
+        target = fn.__init__ if isinstance(fn, type) and "__init__" in vars(fn) else fn  # a constructor: its __init__
+        self.last_called = where_defined(target, self.submission_dir)
         try:
             return fn(*args, **kwargs)
         except ProbeFailure:
