@@ -21,7 +21,8 @@ from grader.worker import cgroups, landlock, seccomp
 
 PR_SET_DUMPABLE, PR_CAPBSET_DROP, PR_SET_CHILD_SUBREAPER, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 4, 24, 36, 47, 4
 CAPABILITY_VERSION_3 = 0x20080522
-CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
+CLONE_NEWUSER, CLONE_NEWNET, CLONE_NEWNS = 0x10000000, 0x40000000, 0x00020000
+MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 0x2, 0x4, 0x4000, 0x40000
 CPU_GRACE_S = 5  # between the soft CPU limit (SIGXCPU) and the hard one (SIGKILL)
 ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "passwd", "group", "nsswitch.conf", "hosts", "host.conf", "gai.conf", "os-release", "mime.types")
 SYSTEM_DIRS = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin")
@@ -50,7 +51,7 @@ def _namespaces_work() -> bool:
         return False
     pid = os.fork()
     if pid == 0:
-        os._exit(0 if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) == 0 else 1)
+        os._exit(0 if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS) == 0 else 1)
     _, status = os.waitpid(pid, 0)
     return os.waitstatus_to_exitcode(status) == 0
 
@@ -215,15 +216,24 @@ def close_other_fds(keep: Iterable[int]) -> None:
     os.closerange(start, 1 << 16)
 
 
-def _enter_namespaces() -> None:
-    """A new user namespace (mapping our own uid) and a network namespace with no interfaces up."""
+def _enter_namespaces(gpu: bool = False) -> None:
+    """New user, network and mount namespaces: no network, and a private /dev/shm (and /run).
+
+    The worker's own tmpfs on /dev/shm keeps what one learner leaves there (DataLoader needs
+    it writable) away from the next; a tmpfs on /run hides the host's service sockets
+    (Docker, D-Bus). /run stays visible where a GPU is used, for the NVIDIA daemons.
+    """
     uid, gid = os.getuid(), os.getgid()
     libc = _libc()
-    if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0:
+    if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS) != 0:
         raise OSError(ctypes.get_errno(), "unshare failed")
     Path("/proc/self/setgroups").write_text("deny")
     Path("/proc/self/uid_map").write_text(f"{uid} {uid} 1")
     Path("/proc/self/gid_map").write_text(f"{gid} {gid} 1")
+    libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None)  # nothing we mount reaches the host
+    for target in (b"/dev/shm",) + (() if gpu else (b"/run", b"/var/run")):
+        if os.path.isdir(target) and not os.path.islink(target):
+            libc.mount(b"tmpfs", target, b"tmpfs", MS_NOSUID | MS_NODEV, b"size=1g,mode=1777")
 
 
 class _CapHeader(ctypes.Structure):
@@ -299,7 +309,7 @@ def enter(workdir: str, config: dict[str, Any], keep_fds: Iterable[int]) -> None
     # with a MemoryError at the learner's line, instead of thrashing against the cgroup.
     set_limits(limits)
     if used.get("namespaces"):
-        _enter_namespaces()  # before CUDA: unshare needs a single-threaded process
+        _enter_namespaces(bool(config.get("gpu")))  # before CUDA: unshare needs a single-threaded process
     if config.get("gpu"):
         _initialise_cuda()
     drop_capabilities()  # at every tier: without it a root worker could raise its limits and read the judge through /proc
