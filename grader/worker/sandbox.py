@@ -221,7 +221,8 @@ def _enter_namespaces(gpu: bool = False) -> None:
 
     The worker's own tmpfs on /dev/shm keeps what one learner leaves there (DataLoader needs
     it writable) away from the next; a tmpfs on /run hides the host's service sockets
-    (Docker, D-Bus). /run stays visible where a GPU is used, for the NVIDIA daemons.
+    (Docker, D-Bus). Where a GPU is used both stay the host's: the NVIDIA driver was not
+    measured with them replaced.
     """
     uid, gid = os.getuid(), os.getgid()
     libc = _libc()
@@ -231,7 +232,7 @@ def _enter_namespaces(gpu: bool = False) -> None:
     Path("/proc/self/uid_map").write_text(f"{uid} {uid} 1")
     Path("/proc/self/gid_map").write_text(f"{gid} {gid} 1")
     libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None)  # nothing we mount reaches the host
-    for target in (b"/dev/shm",) + (() if gpu else (b"/run", b"/var/run")):
+    for target in () if gpu else (b"/dev/shm", b"/run", b"/var/run"):
         if os.path.isdir(target) and not os.path.islink(target):
             libc.mount(b"tmpfs", target, b"tmpfs", MS_NOSUID | MS_NODEV, b"size=1g,mode=1777")
 
