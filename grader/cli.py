@@ -24,6 +24,9 @@ from grader.session import WorkerLimits, WorkerSession
 from grader.submission import DuplicateSubmissions, Submission, find_submissions
 
 
+SAVE_EVERY_S = 2.0  # how often --json is rewritten during a batch
+
+
 class GradeGroup(click.Group):
     """`grade PATH...` grades; `grade COMMAND ...` runs a subcommand (assign, bundle, ...).
 
@@ -172,6 +175,7 @@ def _grade_all(
 
     batch = len(submissions) > 1
     progress = Progress(len(submissions)) if batch else None
+    last_saved = time.monotonic()
     finished: dict[int, SubmissionResult] = {}
     for index, result in grade_many(submissions, exercises, limits, jobs, reuse, mode):
         reused = result is previous.get(result.id)
@@ -179,8 +183,10 @@ def _grade_all(
         finished[index] = result
         if progress is not None:
             progress.advance(result, reused)
-        if json_path is not None:  # written as results arrive, so an interrupted batch keeps its work
+        if json_path is not None and time.monotonic() - last_saved >= SAVE_EVERY_S:
+            # written as results arrive (at most every few seconds), so an interrupted batch keeps its work
             write_json(_run_result([finished[i] for i in sorted(finished)], started_at, isolation), json_path)
+            last_saved = time.monotonic()
         if not batch:
             click.echo(render_submission(redacted(result) if learner_view else result, verbose) + "\n")
     results = [finished[i] for i in range(len(submissions))]
