@@ -166,7 +166,7 @@ def _grade_all(
 
     grader_hash = grader_fingerprint()
     environment = f"torch {torch.__version__}; cuda {torch.cuda.is_available()}; limits {limits}; isolation {mode}"
-    fingerprints = {s.id: submission_fingerprint(s, exercises, grader_hash, environment) for s in submissions}
+    fingerprints = {s.id: submission_fingerprint(s, exercises, grader_hash, environment) for s in submissions} if json_path else {}
     previous = _previous_results(json_path) if resume else {}
 
     def reuse(submission: Submission) -> SubmissionResult | None:
@@ -179,7 +179,7 @@ def _grade_all(
     finished: dict[int, SubmissionResult] = {}
     for index, result in grade_many(submissions, exercises, limits, jobs, reuse, mode):
         reused = result is previous.get(result.id)
-        result.fingerprint = fingerprints[result.id]
+        result.fingerprint = fingerprints.get(result.id, "")
         finished[index] = result
         if progress is not None:
             progress.advance(result, reused)

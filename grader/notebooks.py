@@ -37,6 +37,7 @@ cell and a line in that cell: `attach` uses it to point the feedback at the note
 from __future__ import annotations
 
 import ast
+import bisect
 import builtins
 import dataclasses
 import hashlib
@@ -493,6 +494,22 @@ class _Extractor:
         for index, kept in enumerate(self.kept):
             if isinstance(kept.node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 defined.setdefault(kept.node.name, []).append(index)
+        readers: dict[str, list[int]] = {}  # name -> positions of statements that read it (ascending)
+        opaque: list[int] = []  # positions kept as written (syntax errors): they may read anything
+        for position, kept in enumerate(self.kept):
+            if kept.node is None:
+                opaque.append(position)
+                continue
+            for read in _definition_time_reads(kept.node):
+                readers.setdefault(read, []).append(position)
+
+        def read_between(name: str, earlier: int, later: int) -> bool:
+            for positions in (readers.get(name, []), opaque):
+                first = bisect.bisect_right(positions, earlier)
+                if first < len(positions) and positions[first] < later:
+                    return True
+            return False
+
         dropped = set()
         for name, indices in defined.items():
             if len(indices) < 2:
@@ -502,8 +519,7 @@ class _Extractor:
             where = ", ".join(map(str, cells[:-1])) + f" and {cells[-1]}" if len(set(cells)) > 1 else f"{cells[0]} (twice)"
             self.notes.append((sys.maxsize, 0, f"{word} `{name}` is defined in cells {where}: the last definition (cell {cells[-1]}) is graded, as when the notebook runs from top to bottom"))
             for earlier, later in zip(indices, indices[1:]):
-                between = self.kept[earlier + 1:later]
-                if not any(k.node is None or name in _definition_time_reads(k.node) for k in between):
+                if not read_between(name, earlier, later):
                     dropped.add(earlier)
         self.kept = [k for i, k in enumerate(self.kept) if i not in dropped]
 
