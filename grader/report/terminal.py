@@ -15,11 +15,14 @@ def _points(score: float, max_score: float) -> str:
     return f"{score:g}/{max_score:g}"
 
 
-def _check_lines(check: CheckResult) -> list[str]:
+def _check_lines(check: CheckResult, same_as_above: bool = False) -> list[str]:
     word, colour = MARKS[check.status]
     lines = [f"    {click.style(word, fg=colour, bold=True)} {terminal_safe(check.title, 1, 200)}  {_points(check.score, check.max_score)}"]
+    if same_as_above:
+        return lines + ["         (the same reason as above)"]
     body = terminal_safe(check.message, 10, 1500)
-    lines += textwrap.wrap(body, width=100, initial_indent="         ", subsequent_indent="         ") or []
+    for paragraph in body.splitlines():
+        lines += textwrap.wrap(paragraph, width=100, initial_indent="         ", subsequent_indent="         ")
     if check.location is not None:
         where = check.location.label
         code = f"   {terminal_safe(check.location.code, 1, 120)}" if check.location.code else ""
@@ -42,9 +45,12 @@ def render_submission(submission: SubmissionResult, verbose: bool = False) -> st
         if exercise.error:
             lines += textwrap.wrap(terminal_safe(exercise.error, 5, 800), width=100, initial_indent="    ", subsequent_indent="    ")
             continue
+        previous = None
         for check in exercise.checks:
             if check.status in ("failed", "error") or (verbose and check.status != "skipped"):
-                lines += _check_lines(check)
+                reason = (check.status, check.message, check.location.label if check.location else "") if check.status != "passed" else None
+                lines += _check_lines(check, same_as_above=reason is not None and reason == previous and not check.output.strip())
+                previous = reason
     skipped = [c for e in submission.exercises for c in e.checks if c.status == "skipped"]
     if skipped:
         reasons = sorted({c.message.removeprefix("not run: ") for c in skipped})
