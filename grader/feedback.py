@@ -120,6 +120,19 @@ def _sample_key_missing(e: Raised) -> str | None:
     return None
 
 
+def _out_of_memory(e: Raised) -> str | None:
+    limit = re.search(r"\[your code exceeded the memory limit of ([\d.]+ GiB)\]", e.message)
+    if limit or e.exc_type == "MemoryError":
+        size = re.search(r"allocate (\d+) bytes", e.message)
+        wanted = f" (it asked for {int(size.group(1)) / 2**30:.2g} GiB more)" if size else ""
+        cap = f"the memory limit of {limit.group(1)}" if limit else "the memory it may use"
+        return (
+            f"`{e.code or e.during}` ran out of memory{wanted}: your code exceeded {cap}. "
+            "Keep tensors small and do not keep copies you no longer need."
+        )
+    return None
+
+
 def _module_not_installed(e: Raised) -> str | None:
     missing = re.search(r"No module named '([\w.]+)'", e.message)
     if e.exc_type == "ModuleNotFoundError" and missing:
@@ -133,7 +146,7 @@ def _module_not_installed(e: Raised) -> str | None:
 
 RULES = (
     _super_with_wrong_name, _number_called, _none_bias_added, _devices_mixed, _matrix_only,
-    _shapes_do_not_fit, _not_picklable, _sample_key_missing, _module_not_installed,
+    _shapes_do_not_fit, _not_picklable, _sample_key_missing, _module_not_installed, _out_of_memory,
 )
 
 
