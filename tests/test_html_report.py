@@ -597,3 +597,11 @@ def test_the_browser_checks_catch_problems(browser, tmp_path):
         assert any(v["id"] == "image-alt" and v["impact"] == "critical" for v in axe_violations(page))
     finally:
         page.close()
+
+
+def test_the_pages_say_how_the_run_was_isolated():
+    from grader.report.html import isolation_summary
+
+    used = {"landlock_abi": 7, "seccomp": True, "namespaces": False, "cgroups": False, "subreaper": True}
+    assert isolation_summary({"tier": "kernel-features", "used": used}) == "kernel-features (Landlock, seccomp)"
+    assert isolation_summary({}) == ""

@@ -302,7 +302,20 @@ def run_view(run: RunResult) -> dict[str, Any]:
         "torch_version": short(run.torch_version, 100),
         "devices": [short(d, 200) for d in run.devices],
         "started_at": short(run.started_at, 100),
+        "isolation": isolation_summary(run.isolation),
     }
+
+
+def isolation_summary(isolation: dict[str, Any]) -> str:
+    """The run's sandbox tier in a few words (grader.worker.sandbox.choose says which)."""
+    if not isolation:
+        return ""
+    used = isolation.get("used", {})
+    features = [name for name, on in (
+        ("Landlock", used.get("landlock_abi")), ("seccomp", used.get("seccomp")),
+        ("namespaces", used.get("namespaces")), ("cgroups", used.get("cgroups")),
+    ) if on]
+    return f"{isolation.get('tier', '?')} ({', '.join(features) or 'separate processes and limits only'})"
 
 
 def dashboard_view(run: RunResult, names: list[str], instructor: bool) -> dict[str, Any]:
