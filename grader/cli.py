@@ -20,7 +20,7 @@ from grader.report.gradescope import write_gradescope
 from grader.report.junit import write_junit
 from grader.report.terminal import render_isolation, render_submission, render_table
 from grader.results import RunResult, SubmissionResult, submission_from_dict
-from grader.session import WorkerLimits, WorkerSession
+from grader.session import WorkerLimits
 from grader.submission import DuplicateSubmissions, Submission, find_submissions
 
 

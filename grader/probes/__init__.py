@@ -10,7 +10,7 @@ from typing import Any
 
 from torch import nn
 
-from grader.worker.learner import Learner, ProbeFailure
+from grader.worker.learner import ProbeFailure
 
 
 def blank_instance(cls: type) -> Any:
@@ -23,14 +23,6 @@ def blank_instance(cls: type) -> Any:
     instance = cls.__new__(cls)
     nn.Module.__init__(instance)
     return instance
-
-
-def attribute(learner: Learner, obj: Any, name: str, owner: str) -> Any:
-    """Read an attribute the contract requires, with a clear failure when it is absent."""
-    try:
-        return learner.call(f"reading {owner}.{name}", getattr, obj, name)
-    except Exception:
-        raise ProbeFailure("missing_attribute", f"{owner} has no attribute {name!r}", name=name, owner=owner) from None
 
 
 MISSING = {"__missing__": True}

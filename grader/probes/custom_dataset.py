@@ -4,8 +4,6 @@ from __future__ import annotations
 import pickle
 from typing import Any
 
-import torch
-
 from grader.probes.loader_options import build_loader
 from grader.worker.learner import Learner, LearnerError, ProbeFailure
 
@@ -45,7 +43,7 @@ def probe_mismatch(learner: Learner, text: list[str], labels: Any) -> dict[str, 
 
 def probe_loader(learner: Learner, text: list[str], labels: Any, options: dict[str, Any]) -> list[Any]:
     dataset = construct(learner, text, labels)
-    if options.get("context") == "spawn" and not options.get("real_spawn"):
+    if options.get("context") == "spawn":
         dataset = as_spawn_would_see_it(learner, dataset)
         options = {**options, "context": "fork"}
     loader = build_loader(dataset, options, len(text))

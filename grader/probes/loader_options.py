@@ -17,11 +17,8 @@ def collate_pairs(batch: list[dict[str, Any]]) -> list[list[Any]]:
     return [[sample["Text"], sample["Class"]] for sample in batch]
 
 
-def collate_upper(batch: list[dict[str, Any]]) -> dict[str, list[Any]]:
-    return {"Text": [str(sample["Text"]).upper() for sample in batch], "Class": [sample["Class"] for sample in batch]}
-
-
-COLLATE_FUNCTIONS = {"pairs": collate_pairs, "upper": collate_upper}
+COLLATE_FUNCTIONS = {"pairs": collate_pairs}
+LOADER_TIMEOUT_S = 30
 
 
 def _generator(seed: int | None) -> torch.Generator | None:
@@ -70,5 +67,5 @@ def build_loader(dataset: Any, options: dict[str, Any], length: int, *, referenc
     if workers:
         kwargs["num_workers"] = workers
         kwargs["multiprocessing_context"] = options.get("context")
-        kwargs["timeout"] = options.get("worker_timeout", 30)
+        kwargs["timeout"] = LOADER_TIMEOUT_S  # DataLoader waits forever by default when a worker hangs
     return DataLoader(dataset, **kwargs)

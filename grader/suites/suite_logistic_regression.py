@@ -4,7 +4,7 @@ import torch
 
 from grader.checks import DEVICES, LearnerClient, check, fail
 from grader.compare import describe_value, expect_close, expect_tensor_like, is_missing
-from grader.suites.inputs import labels, randn, rand
+from grader.suites.inputs import labels, randn
 
 EXERCISE = "logistic_regression"
 DIM, N = 4, 6
@@ -116,7 +116,7 @@ def test_backward_dw(learner: LearnerClient, device: str):
         grads["dw"], dw, "self.grads['dw'] after backward(x, yhat, y)", device=device,
         mistakes={
             "x @ (yhat - y).T without the factor 1/n": x @ error.T,
-            f"x @ (yhat - y).T divided by dim = x.shape[0] instead of n = x.shape[1]": x @ error.T / DIM,
+            "x @ (yhat - y).T divided by dim = x.shape[0] instead of n = x.shape[1]": x @ error.T / DIM,
             "the gradient with the wrong sign (y - yhat instead of yhat - y)": -dw,
         },
     )
