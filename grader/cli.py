@@ -64,7 +64,7 @@ def main() -> None:
 
 
 @main.command("run", context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--exercise", "exercise_names", multiple=True, type=click.Choice([e.name for e in EXERCISES]), help="Grade only this exercise (repeatable).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Write the results as JSON to this file.")
 @click.option("--github/--no-github", "github_flag", default=None, help="GitHub Actions and Classroom: step output `result` for the Classroom reporter, ::error annotations, a job summary.  [default: on when GITHUB_ACTIONS=true]")
@@ -96,6 +96,7 @@ def run_command(paths: tuple[Path, ...], exercise_names: tuple[str, ...], json_p
     """
     began = time.monotonic()
     started_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    paths, exercise_names = _files_as_exercises(paths, exercise_names)
     try:
         submissions = find_submissions(list(paths))
     except DuplicateSubmissions as exc:
@@ -207,6 +208,20 @@ def _previous_results(json_path: Path | None) -> dict[str, SubmissionResult]:
     except (ValueError, KeyError, TypeError) as exc:
         click.echo(f"grade: --resume ignores {json_path}: it is not a results file of this grader ({exc}).", err=True)
         return {}
+
+
+def _files_as_exercises(paths: tuple[Path, ...], exercise_names: tuple[str, ...]) -> tuple[tuple[Path, ...], tuple[str, ...]]:
+    """`grade exercises/my_linear.py` grades that exercise of the folder it is in."""
+    folders, names = [], list(exercise_names)
+    for path in paths:
+        if path.is_file():
+            if path.suffix not in (".py", ".ipynb") or path.stem not in BY_NAME:
+                raise click.UsageError(f"{path} is a file: pass the submission's folder, or one of {', '.join(e.filename for e in EXERCISES)}.")
+            folders.append(path.parent)
+            names.append(path.stem)
+        else:
+            folders.append(path)
+    return tuple(dict.fromkeys(folders)), tuple(dict.fromkeys(names))
 
 
 def _run_result(results: list[SubmissionResult], started_at: str, isolation: dict) -> RunResult:

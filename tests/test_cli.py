@@ -120,3 +120,11 @@ def test_assign_refuses_to_overwrite_hand_edits_without_force(tmp_path):
 def test_instructor_view_needs_html():
     completed = run_grade(str(SOLUTIONS), "--instructor")
     assert completed.returncode == 2 and "--html" in completed.stderr
+
+
+def test_a_file_path_grades_that_exercise_of_its_folder():
+    completed = run_grade(str(SOLUTIONS / "my_linear.py"))
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "my_linear" in completed.stdout and "custom_dataset" not in completed.stdout
+    other = run_grade(str(SOLUTIONS / "my_linear.md"))
+    assert other.returncode == 2 and "pass the submission's folder" in other.stderr
