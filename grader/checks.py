@@ -57,6 +57,7 @@ class LearnerClient:
         self.exercise = exercise
         self.blocked = blocked
         self.timeout_s: float | None = None
+        self.timeouts = 0  # time-outs so far in this exercise: later checks then wait less
         self.last_reply: Reply | None = None
         self.output: list[str] = []
 
@@ -72,6 +73,7 @@ class LearnerClient:
             raise CheckFailed(f"the grader could not run this check; this is not your fault, tell your instructor ({reply.crash}).", status="error", category="grader error")
         if reply.crash:
             category = "timed out" if reply.crash.startswith("timed out") else "crashed"
+            self.timeouts += category == "timed out"
             raise CheckFailed(f"{reply.crash}.", location_of(None, reply.where), category=category)
         return reply
 

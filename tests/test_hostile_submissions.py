@@ -685,3 +685,16 @@ _probes.probe_items = lambda *args, **kwargs: []
     for check_id in ("custom_dataset.getitem", "custom_dataset.getitem_negative", "custom_dataset.getitem_out_of_range", "custom_dataset.labels_tensor"):
         assert checks[check_id].status == "failed", (check_id, checks[check_id].message)
         assert "not answered for every index" in checks[check_id].message
+
+
+def test_after_a_time_out_the_exercises_other_checks_wait_less(tmp_path):
+    """A dataset that hangs must not cost 60 s per DataLoader check: later checks get 1 s."""
+    code = mutate("custom_dataset", "        n = len(self.data)\n", "        n = len(self.data)\n        while idx == 3:\n            pass\n")
+    began = time.monotonic()
+    result = grade_guarded(make_submission(tmp_path / "s", {"custom_dataset.py": code}), "custom_dataset", timeout=2)
+    took = time.monotonic() - began
+    timed_out = [c for e in result.exercises for c in e.checks if c.category == "timed out"]
+    assert len(timed_out) >= 3
+    assert "timed out after 2 s" in timed_out[0].message and all("timed out after 1 s" in c.message for c in timed_out[2:])
+    assert took < 30, took
+    assert {c.id for e in result.exercises for c in e.checks if c.status == "passed"} >= {"custom_dataset.len", "custom_dataset.length_mismatch"}
