@@ -217,8 +217,7 @@ def _check_markdown(check: CheckResult, shown: set) -> str:
         parts.append(f"\nat <code>{html.escape(visible.plain(visible.where(loc)))}</code>\n")
         if loc.excerpt and (loc.file, loc.line) not in shown:  # each place's source once per page
             shown.add((loc.file, loc.line))
-            width = len(str(loc.excerpt[-1][0]))
-            excerpt = "\n".join(f"{'>' if n == loc.line else ' '} {n:>{width}} | {visible.plain(code)}" for n, code in loc.excerpt)
+            excerpt = visible.plain(visible.excerpt(loc))
             parts.append(_fenced(excerpt, "python"))
     printed = visible.output(check)
     if printed.strip():

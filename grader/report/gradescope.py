@@ -29,9 +29,7 @@ def _test_output(check: CheckResult) -> str:
     loc = visible.location(check)
     if loc is not None:
         parts.append(f"at {visible.where(loc)}")
-        if loc.excerpt:
-            width = len(str(loc.excerpt[-1][0]))
-            parts.append("\n".join(f"{'>' if n == loc.line else ' '} {n:>{width}} | {code}" for n, code in loc.excerpt))
+        parts.append(visible.excerpt(loc))
     printed = visible.output(check)
     if printed.strip():
         parts.append("Your code printed:\n" + visible.cap(printed, 2000))

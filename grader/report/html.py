@@ -26,6 +26,7 @@ from typing import Any, Iterable
 
 import jinja2
 
+from grader.report import visible
 from grader.report.text import CONTROL
 from grader.results import CheckResult, ExerciseResult, RunResult, SubmissionResult
 
@@ -71,7 +72,7 @@ def short(text: str | None, max_chars: int = MESSAGE_MAX_CHARS) -> str:
 
 
 def points(value: float) -> str:
-    return f"{value:g}"
+    return visible.points(value)
 
 
 def number(value: Any) -> str:

@@ -41,9 +41,7 @@ def _body(check: CheckResult) -> str:
     loc = visible.location(check)
     if loc is not None:
         parts.append(f"at {visible.where(loc)}" + (f": {loc.code}" if loc.code else ""))
-        if loc.excerpt:
-            width = len(str(loc.excerpt[-1][0]))
-            parts.append("\n".join(f"{'>' if n == loc.line else ' '} {n:>{width}} | {code}" for n, code in loc.excerpt))
+        parts.append(visible.excerpt(loc))
     return xml_text("\n\n".join(p for p in parts if p), BODY_LIMIT)
 
 

@@ -5,6 +5,7 @@ import textwrap
 
 import click
 
+from grader.report import visible
 from grader.report.text import terminal_safe
 from grader.results import CheckResult, SubmissionResult
 
@@ -12,7 +13,7 @@ MARKS = {"passed": ("PASS", "green"), "failed": ("FAIL", "red"), "error": ("ERRO
 
 
 def _points(score: float, max_score: float) -> str:
-    return f"{score:g}/{max_score:g}"
+    return f"{visible.points(score)}/{visible.points(max_score)}"
 
 
 def _check_lines(check: CheckResult, same_as_above: bool = False) -> list[str]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")  # and lone surrogates, which UTF-8 cannot hold
 
 
 def terminal_safe(text: str, max_lines: int = 20, max_chars: int = 2000) -> str:

@@ -7,11 +7,8 @@ number is a channel too) and no printed output (learner code could print its hid
 """
 from __future__ import annotations
 
-import re
-
+from grader.report.text import CONTROL
 from grader.results import CheckResult, Location
-
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")  # and lone surrogates, which UTF-8 cannot hold
 
 
 def message(check: CheckResult) -> str:
@@ -63,6 +60,14 @@ def where(loc: Location | None) -> str:
     if label is not None:
         return label
     return f"{loc.file}:{loc.line}" if loc.line else loc.file
+
+
+def excerpt(loc: Location) -> str:
+    """The learner's numbered source lines around a location, the failing one marked with `>`."""
+    if not loc.excerpt:
+        return ""
+    width = len(str(loc.excerpt[-1][0]))
+    return "\n".join(f"{'>' if n == loc.line else ' '} {n:>{width}} | {code}" for n, code in loc.excerpt)
 
 
 def in_notebook(loc: Location | None) -> bool:
