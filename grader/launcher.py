@@ -64,7 +64,9 @@ class Launcher:
         with self._lock:
             if self._process is not None:
                 return
-            protect_judge()
+            from grader.worker.sandbox import set_dumpable
+
+            set_dumpable(False)  # the judge: a worker of the same non-root user cannot read its memory
             ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
             self._process = subprocess.Popen(
                 [sys.executable, "-s", "-m", "grader.worker.template", "--control-fd", str(theirs.fileno()), "--isolation", self.isolation],
@@ -162,16 +164,6 @@ class Launcher:
                     self._process.wait()
                 self._process = None
             self._ready = False
-
-
-def protect_judge() -> None:
-    """Make this (judge) process non-dumpable: a worker of the same non-root user cannot read its memory."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 4
-    except (OSError, AttributeError):
-        pass
 
 
 _default: Launcher | None = None
