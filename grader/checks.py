@@ -12,11 +12,14 @@ import pytest
 import torch
 
 from grader.feedback import describe_error, error_category, location_of
-from grader.results import Location
+from grader.results import GRADER_FAULT, Location
 from grader.session import Reply, WorkerSession
 
+# Every tensor check runs on the CPU, on the meta device (device bugs show without a GPU:
+# grader/worker/devices.py), and on CUDA where there is a GPU.
 DEVICES = [
     pytest.param("cpu", id="cpu"),
+    pytest.param("meta", id="meta"),
     pytest.param("cuda", id="cuda", marks=pytest.mark.skipif(not torch.cuda.is_available(), reason="not run: no GPU")),
 ]
 
@@ -35,7 +38,7 @@ class CheckFailed(Exception):
 
     def __init__(
         self, message: str, location: Location | None = None, status: str = "failed",
-        category: str = "wrong result", detail: dict[str, Any] | None = None,
+        category: str = "wrong result", detail: dict[str, Any] | None = None, cause: str = "",
     ):
         super().__init__(message)
         self.message = message
@@ -43,10 +46,17 @@ class CheckFailed(Exception):
         self.status = status
         self.category = category
         self.detail = detail
+        self.cause = cause  # checks failing with the same cause are explained once (see results.CheckResult.cause)
 
 
-def fail(message: str, location: Location | None = None, category: str = "wrong result", detail: dict[str, Any] | None = None) -> None:
-    raise CheckFailed(message, location, category=category, detail=detail)
+class ValuesNeeded(Exception):
+    """On the meta device, the learner's code read a tensor's value: legitimate, but not checkable there."""
+
+
+def fail(
+    message: str, location: Location | None = None, category: str = "wrong result", detail: dict[str, Any] | None = None, cause: str = "",
+) -> None:
+    raise CheckFailed(message, location, category=category, detail=detail, cause=cause)
 
 
 class LearnerClient:
@@ -70,7 +80,7 @@ class LearnerClient:
         if reply.stdout:
             self.output.append(reply.stdout)
         if reply.crash and reply.internal:
-            raise CheckFailed(f"the grader could not run this check; this is not your fault, tell your instructor ({reply.crash}).", status="error", category="grader error")
+            raise CheckFailed(f"the grader could not run this check; this is not your fault, tell your instructor ({reply.crash}).", status="error", category=GRADER_FAULT)
         if reply.crash:
             category = "timed out" if reply.crash.startswith("timed out") else "crashed"
             self.timeouts += category == "timed out"
@@ -84,6 +94,8 @@ class LearnerClient:
         """
         reply = self.reply(probe, **args)
         if not reply.ok:
+            if (reply.error or {}).get("values_needed"):
+                raise ValuesNeeded()
             raise_error(reply, context)
         return reply.value
 
@@ -96,4 +108,16 @@ def raise_error(reply: Reply, context: str = "") -> None:
     error = reply.error or {}
     status = "error" if error.get("kind") == "internal" else "failed"
     message = describe_error(error)
-    raise CheckFailed(f"{context}: {message}" if context else message, location_of(error, reply.where), status=status, category=error_category(error))
+    location = location_of(error, reply.where)
+    raise CheckFailed(
+        f"{context}: {message}" if context else message, location, status=status, category=error_category(error), cause=error_cause(error, location),
+    )
+
+
+def error_cause(error: dict[str, Any], location: Location | None) -> str:
+    """The same exception at the same line of the learner's code is one cause, whatever check met it."""
+    if error.get("kind") not in ("exception", ""):
+        return f"{error.get('kind')}: {error.get('message')}"
+    if location is None or not location.line:
+        return ""
+    return f"{error.get('exc_type')} at {location.file}:{location.line}"

@@ -21,19 +21,50 @@ def is_missing(value: Any) -> bool:
     return isinstance(value, dict) and value.get("__missing__") is True
 
 
+def render(value: Any, limit: int = 160) -> str:
+    """A value the learner's code produced, written as Python and torch would print it.
+
+    Observations are shown as what they were (`tensor([0, 0])`, `'Happy'`), never in the
+    form they travelled in.
+    """
+    text = _render(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _render(value: Any) -> str:
+    if is_missing(value):
+        return "nothing (no such attribute)"
+    if isinstance(value, TensorObservation):
+        if value.values is None:
+            return f"a {value.device} tensor of shape {value.shape}"
+        body = repr(value.values)
+        return body if value.device == "cpu" else body[:-1] + f", device='{value.device}')"
+    if isinstance(value, torch.Tensor):
+        return repr(value.detach())
+    if isinstance(value, ObjectObservation):
+        return f"a {value.type_name.rsplit('.', 1)[-1]} object"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_render(k)}: {_render(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_render(v) for v in value) + "]"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_render(v) for v in value) + ("," if len(value) == 1 else "") + ")"
+    return repr(value)
+
+
 def describe_value(value: Any) -> str:
+    """A short phrase for a value where a sentence expects a noun: 'a tensor of shape (3,)'."""
     if is_missing(value):
         return "nothing (the attribute does not exist)"
     if isinstance(value, TensorObservation):
         return f"a tensor of shape {value.shape}"
     if isinstance(value, ObjectObservation):
-        return f"a {value.type_name} ({value.repr})"
+        return f"a {value.type_name.rsplit('.', 1)[-1]} object"
     if value is None:
         return "None"
-    text = repr(value)
     name = type(value).__name__
     article = "an" if name[0] in "aeiou" else "a"
-    return f"{article} {name} ({text[:80]}{'...' if len(text) > 80 else ''})"
+    return f"{article} {name} ({render(value, 80)})"
 
 
 def fmt_index(index: tuple[int, ...]) -> str:
@@ -51,12 +82,13 @@ def expect_tensor_like(actual: Any, what: str, *, shape: tuple[int, ...] | None 
     if not actual.is_plain_tensor:
         fail(f"{what} is a {actual.type_name}, not a plain torch.Tensor: return ordinary tensors.", category="not a plain tensor")
     if device is not None and actual.device.split(":")[0] != device.split(":")[0]:
-        fail(f"{what} is on device {actual.device}, expected {device}: create no tensor on a fixed device; use the device of your inputs and parameters.", category="wrong device")
+        note = " (The grader runs your code with tensors on PyTorch's 'meta' device too, a stand-in for a GPU.)" if device == "meta" else ""
+        fail(f"{what} is on device {actual.device}, expected {device}: create no tensor on a fixed device; use the device of your inputs and parameters.{note}", category="wrong device")
     if dtype is not None and actual.dtype != dtype:
         fail(f"{what} has dtype {actual.dtype}, expected {dtype}.", category="wrong dtype")
     if shape is not None and actual.shape != tuple(shape):
         fail(f"{what} has shape {actual.shape}, expected {tuple(shape)}.", category="wrong shape")
-    if actual.values is None:
+    if actual.values is None and actual.device != "meta":
         fail(f"{what} is too large to compare ({actual.shape}).", category="too large")
     return actual
 
@@ -68,7 +100,7 @@ def closeness(actual: torch.Tensor, expected: torch.Tensor, atol: float, rtol: f
 
 
 def matches(actual: TensorObservation, expected: torch.Tensor, atol: float = ATOL, rtol: float = RTOL) -> bool:
-    if actual.values is None or tuple(actual.values.shape) != tuple(expected.shape):
+    if not isinstance(actual, TensorObservation) or actual.values is None or tuple(actual.values.shape) != tuple(expected.shape):
         return False
     return bool(closeness(actual.values, expected, atol, rtol).all())
 
@@ -80,6 +112,8 @@ def expect_close(
     """Fail with the largest difference and its index unless `actual` matches `expected`."""
     expected = expected.detach().cpu()
     observation = expect_tensor_like(actual, what, shape=tuple(expected.shape), device=device, dtype=str(expected.dtype).replace("torch.", ""))
+    if observation.values is None:  # the meta device: type, device, dtype and shape are all there is
+        return
     values = observation.values
     close = closeness(values, expected, atol, rtol)
     if bool(close.all()):
@@ -153,8 +187,7 @@ def as_plain(value: Any) -> Any:
 
 
 def show(value: Any, limit: int = 160) -> str:
-    text = repr(as_plain(value))
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return render(value, limit)
 
 
 def expect_same_batches(actual: Any, expected: list[Any], what: str) -> None:
@@ -166,6 +199,7 @@ def expect_same_batches(actual: Any, expected: list[Any], what: str) -> None:
         return
     for index, (got, want) in enumerate(zip(observed, wanted)):
         if got != want:
+            shown_got, shown_want = show(actual[index]), show(expected[index])
             hint = ""
             if isinstance(want, dict) and not isinstance(got, dict):
                 hint = " With the default collate, a batch of dicts is a dict: each `dataset[i]` must be a dict {'Text': ..., 'Class': ...}."
@@ -173,7 +207,7 @@ def expect_same_batches(actual: Any, expected: list[Any], what: str) -> None:
                 hint = f" The batch has the keys {sorted(got)}; expected {sorted(want)}."
             elif repr(sorted(map(repr, _flatten(got)))) == repr(sorted(map(repr, _flatten(want)))):
                 hint = " It holds the right samples in a different order: return the sample at the index you are given."
-            fail(f"{what}: batch {index} differs from the reference DataLoader's. Expected {show(want)}, got {show(got)}.{hint}", category="batches differ from the reference")
+            fail(f"{what}: batch {index} differs from the reference DataLoader's. Expected {shown_want}, got {shown_got}.{hint}", category="batches differ from the reference")
     fail(f"{what}: {len(observed)} batches instead of the reference DataLoader's {len(wanted)}.", category="batches differ from the reference")
 
 

@@ -64,10 +64,55 @@ def _none_bias_added(e: Raised) -> str | None:
     return None
 
 
+META_NOTE = (
+    "(The grader also runs your code with every tensor on PyTorch's 'meta' device, a stand-in "
+    "for a GPU, so that device bugs show on machines without one.)"
+)
+
+
+def _super_init_missing(e: Raised) -> str | None:
+    before_init = "before Module.__init__() call" in e.message
+    internals = re.search(r"object has no attribute '(_parameters|_buffers|_modules|_forward_hooks|_forward_pre_hooks|_backward_hooks|training)'", e.message)
+    if e.exc_type == "AttributeError" and (before_init or internals):
+        return (
+            f"{e.during} failed because nn.Module's own __init__ never ran: call `super().__init__()` as the "
+            "first line of your class's __init__, before you assign any attribute."
+        )
+    return None
+
+
+def _meta_copied_out(e: Raised) -> str | None:
+    where = f"`{e.code}`" if e.code else e.during
+    if "can't convert meta device type tensor to numpy" in e.message:
+        return (
+            f"{where} turns a tensor into a numpy array (np.exp, .numpy(), np.array(...)). That only works for "
+            "CPU tensors: on a GPU it fails, and autograd cannot follow it. Use torch functions (torch.exp) "
+            f"on the tensor itself. {META_NOTE}"
+        )
+    if "Cannot copy out of meta tensor" in e.message:
+        return (
+            f"{where} copies a tensor to the CPU (.cpu(), .tolist(), .numpy() or a CPU tensor's copy_): code must stay on the "
+            f"device of its inputs and parameters, so that it works on a GPU too. {META_NOTE}"
+        )
+    return None
+
+
+def _made_on_fixed_device(e: Raised) -> str:
+    return (
+        f"`{e.code or e.during}` mixes a tensor on the CPU with tensors on another device: a tensor was made on a fixed "
+        "device (e.g. `torch.zeros(n)` or `torch.tensor(...)` without `device=`). Create tensors on the device of "
+        f"your inputs and parameters (`device=x.device`, `torch.zeros_like(...)`). {META_NOTE}"
+    )
+
+
 def _devices_mixed(e: Raised) -> str | None:
+    if e.exc_type == "RuntimeError" and re.search(r"Tensor on device \S+ is not on the expected device", e.message):
+        return _made_on_fixed_device(e)
     if e.exc_type == "RuntimeError" and "Expected all tensors to be on the same device" in e.message:
         devices = re.search(r"devices?, (\S+) and (\S+?)!", e.message)
         pair = f" ({devices.group(1)} and {devices.group(2)})" if devices else ""
+        if devices and "meta" in devices.groups():
+            return _made_on_fixed_device(e)
         return (
             f"`{e.code or e.during}` mixes tensors on different devices{pair}. Create no tensor on a "
             "fixed device: use the device of your inputs and parameters (e.g. `x.device`, "
@@ -145,7 +190,7 @@ def _module_not_installed(e: Raised) -> str | None:
 
 
 RULES = (
-    _super_with_wrong_name, _number_called, _none_bias_added, _devices_mixed, _matrix_only,
+    _super_with_wrong_name, _super_init_missing, _meta_copied_out, _number_called, _none_bias_added, _devices_mixed, _matrix_only,
     _shapes_do_not_fit, _not_picklable, _sample_key_missing, _module_not_installed, _out_of_memory,
 )
 

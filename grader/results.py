@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 STATUSES = ("passed", "failed", "error", "skipped")
+GRADER_FAULT = "grader error"  # a check's category when the grader itself failed
 
 
 @dataclass(frozen=True)
@@ -42,15 +43,21 @@ class CheckResult:
     hidden: bool = False
     category: str = ""  # a short, input-free name of the failure, shown for hidden checks
     detail: dict[str, Any] | None = None  # structured data behind the message (tensor diffs)
+    cause: str = ""  # failures of one exercise with the same cause are explained once, in the first
 
     @property
     def score(self) -> float:
         return self.max_score if self.status == "passed" else 0.0
 
     @property
+    def grader_fault(self) -> bool:
+        """The grader could not finish this check: never the learner's loss."""
+        return self.category == GRADER_FAULT
+
+    @property
     def counted(self) -> bool:
-        """Skipped checks (e.g. CUDA without a GPU) count toward neither score nor maximum."""
-        return self.status != "skipped"
+        """Skipped checks (no GPU) and checks the grader could not finish count toward neither score nor maximum."""
+        return self.status != "skipped" and not self.grader_fault
 
 
 @dataclass
@@ -77,6 +84,7 @@ class SubmissionResult:
     duration_s: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
     fingerprint: str = ""  # hash of the files, grader and environment graded; used by --resume
+    notes: list[str] = field(default_factory=list)  # files left out of grading and why (links, pipes, the size cap)
 
     @property
     def score(self) -> float:
@@ -126,6 +134,7 @@ def _check_to_dict(check: CheckResult) -> dict[str, Any]:
         "hidden": check.hidden,
         "category": check.category,
         "detail": check.detail,
+        "cause": check.cause,
         "duration_s": round(check.duration_s, 4),
     }
 
@@ -139,6 +148,7 @@ def submission_to_dict(submission: SubmissionResult) -> dict[str, Any]:
         "duration_s": round(submission.duration_s, 3),
         "timings": {k: round(v, 3) for k, v in submission.timings.items()},
         "fingerprint": submission.fingerprint,
+        "notes": list(submission.notes),
         "exercises": [
             {
                 "name": e.name,
@@ -168,11 +178,12 @@ def submission_from_dict(data: dict[str, Any]) -> SubmissionResult:
             id=raw["id"], title=raw["title"], status=raw["status"], max_score=raw["max_score"], message=raw["message"],
             location=location(raw.get("location")), output=raw.get("output", ""), duration_s=raw.get("duration_s", 0.0),
             device=raw.get("device"), hidden=raw.get("hidden", False), category=raw.get("category", ""), detail=raw.get("detail"),
+            cause=raw.get("cause", ""),
         )
 
     return SubmissionResult(
         id=data["id"], path=data["path"], duration_s=data.get("duration_s", 0.0), timings=data.get("timings", {}),
-        fingerprint=data.get("fingerprint", ""),
+        fingerprint=data.get("fingerprint", ""), notes=list(data.get("notes", [])),
         exercises=[
             ExerciseResult(name=e["name"], error=e.get("error", ""), checks=[check(c) for c in e["checks"]], notes=list(e.get("notes", [])))
             for e in data["exercises"]

@@ -9,14 +9,15 @@ import dataclasses
 import time
 from pathlib import Path
 
-from grader import notebooks
+from grader import files, notebooks
 from grader.catalog import CheckSpec, collect_checks
-from grader.checks import CheckFailed, LearnerClient
+from grader.checks import CheckFailed, LearnerClient, ValuesNeeded
 from grader.exercises import EXERCISES, Exercise
 from grader.feedback import describe_error, describe_location, location_of
-from grader.results import CheckResult, ExerciseResult, Location, SubmissionResult
+from grader.results import GRADER_FAULT, CheckResult, ExerciseResult, Location, SubmissionResult
 from grader.session import WorkerLimits, WorkerSession
 from grader.submission import Submission, locate_source
+from grader.report.text import shown_name
 
 LOAD_TIMEOUT_S = 10.0
 
@@ -32,7 +33,7 @@ def open_exercise(session: WorkerSession, submission: Submission, exercise: Exer
         reply = session.call({"op": "load", "exercise": exercise.name}, timeout_s=max(LOAD_TIMEOUT_S, session.limits.call_timeout_s))
         output = reply.stdout
         if reply.crash and reply.internal:
-            blocked = CheckFailed(f"the grader could not load {exercise.filename}; this is not your fault, tell your instructor ({reply.crash}).", status="error", category="grader error")
+            blocked = CheckFailed(f"the grader could not load {exercise.filename}; this is not your fault, tell your instructor ({reply.crash}).", status="error", category=GRADER_FAULT)
         elif reply.crash:
             blocked = CheckFailed(f"loading {exercise.filename} failed: {reply.crash}.", with_excerpt(location_of(None, reply.where), submission.path), status="error", category="could not be loaded")
         elif not reply.ok:
@@ -62,12 +63,18 @@ def run_check(spec: CheckSpec, client: LearnerClient, submission_dir: Path) -> C
         if client.blocked is not None:
             raise client.blocked
         spec.function(learner=client, **spec.params)
+    except ValuesNeeded:
+        result.message = "your code reads tensor values (.item(), float(), bool()), which the meta device cannot give; it was checked on the CPU only."
     except CheckFailed as failure:
         result.status, result.message = failure.status, failure.message
+        caveat = client.last_reply.caveat if client.last_reply else ""
+        if caveat and failure.category != GRADER_FAULT:
+            result.message += f" ({caveat}.)"
         result.category, result.detail = failure.category, failure.detail
+        result.cause = failure.cause or (f"caveat: {caveat}" if caveat else "")
         result.location = with_excerpt(failure.location or client.where, submission_dir)
     except Exception as exc:  # a bug in a check, never the learner's doing
-        result.status, result.category = "error", "grader error"
+        result.status, result.category = "error", GRADER_FAULT
         result.message = f"the grader could not finish this check; this is not your fault, tell your instructor (internal error: {type(exc).__name__}: {exc})"
     result.duration_s = time.monotonic() - began
     result.output = "".join(client.output)
@@ -79,10 +86,16 @@ def with_excerpt(location: Location | None, submission_dir: Path, context: int =
     """The location with the learner's source lines around it, read as text from their file."""
     if location is None or location.line <= 0:
         return location
-    path = (submission_dir / location.file).resolve()
-    if not path.is_relative_to(submission_dir.resolve()) or not path.is_file() or path.stat().st_size > 1_000_000:
+    try:  # never a link, a pipe or a hard link to a file outside the submission
+        path = (submission_dir / location.file).resolve()
+        if not path.is_relative_to(submission_dir.resolve()):
+            return location
+        data = files.read_regular(path, 1_000_000)
+    except (OSError, ValueError):
         return location
-    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    if len(data) > 1_000_000:
+        return location
+    lines = data.decode("utf-8", errors="replace").splitlines()
     first, last = max(1, location.line - context), min(len(lines), location.line + context)
     excerpt = tuple((n, lines[n - 1][:300]) for n in range(first, last + 1))
     return dataclasses.replace(location, excerpt=excerpt, code=location.code or (lines[location.line - 1].strip()[:300] if location.line <= len(lines) else ""))
@@ -117,4 +130,7 @@ def grade_submission(
             "worker_calls": float(session.timings.calls),
             "worker_calls_s": session.timings.calls_s,
         }
-    return SubmissionResult(id=submission.id, path=str(submission.path), exercises=results, duration_s=time.monotonic() - began, timings=timings)
+    return SubmissionResult(
+        id=submission.id, path=shown_name(str(submission.path), 4096), exercises=results, duration_s=time.monotonic() - began, timings=timings,
+        notes=list(getattr(session, "notes", [])),
+    )

@@ -55,6 +55,7 @@ class Reply:
     stdout: str = ""
     duration_s: float = 0.0
     internal: bool = False  # the grader failed (no worker could be started), not the learner's code
+    caveat: str = ""  # how the probe had to work around the learner's code (e.g. __init__ failed)
 
 
 @dataclass
@@ -94,7 +95,7 @@ class WorkerSession:
         self.created_at = time.monotonic()
         self.root = Path(tempfile.mkdtemp(prefix="grade-"))
         self.workdir = self.root / "submission"
-        copy_submission(submission_dir, self.workdir)
+        self.notes = copy_submission(submission_dir, self.workdir)  # what was left out, by name
         self.timings = Timings()
         self.output_path = self.root / "output.txt"
         self.output_path.touch()
@@ -166,6 +167,7 @@ class WorkerSession:
         began = time.monotonic()
         output_before = self.output_path.stat().st_size  # 0, or what a dead worker left unread
         reply = self._exchange(request, timeout_s)
+        self.launcher.check_judge()  # a worker may have lowered our limits (RLIMIT_FSIZE: the reports would die)
         reply.stdout = self._read_output(output_before)
         os.truncate(self.output_path, 0)  # the worker appends: the file-size limit is then per call
         reply.duration_s = time.monotonic() - began
@@ -262,12 +264,13 @@ def validate_reply(raw: Any) -> Reply:
     if type(raw) is not dict or type(raw.get("ok")) is not bool:
         raise ObservationError("a reply must be a dict with a boolean 'ok'")
     where = _place(validate(raw.get("where")))
+    caveat = _text(raw.get("caveat"), 500)
     if raw["ok"]:
-        return Reply(ok=True, value=validate(raw.get("value")), where=where)
+        return Reply(ok=True, value=validate(raw.get("value")), where=where, caveat=caveat)
     error = validate(raw.get("error"))
     if type(error) is not dict:
         raise ObservationError("an error reply must carry a dict")
-    return Reply(ok=False, error=sanitize_error(error), where=where)
+    return Reply(ok=False, error=sanitize_error(error), where=where, caveat=caveat)
 
 
 def _text(value: Any, limit: int = 2000) -> str:
@@ -293,34 +296,115 @@ def sanitize_error(raw: Any) -> dict[str, Any]:
     return {
         "kind": _text(raw.get("kind"), 50), "message": _text(raw.get("message")), "exc_type": _text(raw.get("exc_type"), 100),
         "during": _text(raw.get("during"), 300), "not_implemented": raw.get("not_implemented") is True,
-        "forbidden": _text(raw.get("forbidden"), 200) or None, "frames": frames[-8:],
+        "forbidden": _text(raw.get("forbidden"), 200) or None, "values_needed": raw.get("values_needed") is True, "frames": frames[-8:],
         "details": details if type(details) is dict else {},
     }
 
 
-def copy_submission(source: Path, target: Path, max_bytes: int = 50 * 1024 * 1024) -> None:
-    """Copy the submission's regular files (no links, no hidden or special files) privately.
+COPY_CAP_BYTES = 50 * 1024 * 1024  # a submission's files, exercise files not counted
+MAX_LISTED = 12  # names listed in one note about files left out
+
+
+def exercise_files() -> set[str]:
+    """The names an exercise is handed in as, at the top of a submission: NAME.py, NAME.ipynb."""
+    from grader.exercises import EXERCISES
+
+    return {f"{e.name}{suffix}" for e in EXERCISES for suffix in (".py", ".ipynb")}
+
+
+def shadows(name: str) -> str | None:
+    """Which exercise a top-level entry would be imported as instead of its NAME.py (`my_linear/`, `my_linear.so`)."""
+    import importlib.machinery
+
+    from grader.exercises import EXERCISES
+
+    suffixes = [*importlib.machinery.EXTENSION_SUFFIXES, *importlib.machinery.BYTECODE_SUFFIXES, ".pyw"]
+    for exercise in EXERCISES:
+        if name == exercise.name or any(name == exercise.name + suffix for suffix in suffixes):
+            return exercise.filename
+    return None
+
+
+def _listed(names: list[str]) -> str:
+    from grader.report.text import shown_name
+
+    shown = ", ".join(shown_name(n, 120) for n in names[:MAX_LISTED])
+    return shown + (f" and {len(names) - MAX_LISTED} more" if len(names) > MAX_LISTED else "")
+
+
+def _copy_file(source_fd: int, target_fd: int, parts: tuple[str, ...]) -> None:
+    from grader import files
+
+    src_dir, dst_dir = files.open_parent(source_fd, parts), files.make_parent(target_fd, parts)
+    try:
+        reader = files.open_regular(parts[-1], src_dir)
+        try:
+            writer = os.open(parts[-1], os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644, dir_fd=dst_dir)
+            try:
+                while chunk := os.read(reader, files.CHUNK):
+                    os.write(writer, chunk)
+            finally:
+                os.close(writer)
+        finally:
+            os.close(reader)
+    finally:
+        os.close(src_dir)
+        os.close(dst_dir)
+
+
+def copy_submission(source: Path, target: Path, max_bytes: int = COPY_CAP_BYTES) -> list[str]:
+    """Copy the submission's regular files privately; return notes on what was left out, by name.
+
+    Never copied: links (symbolic or hard), pipes, devices, sockets, hidden files, and
+    anything beside an exercise file that Python would import in its place (a `my_linear/`
+    package beside `my_linear.py`). Exercise files are copied first and never count toward
+    the cap; the other files are copied in name order while they fit in `max_bytes`.
+    Problems with an exercise file itself are reported by `submission.locate_source`.
 
     An exercise handed in as a notebook, NAME.ipynb, also gets NAME.py in the copy: the
     definitions of its code cells, read as data in the judge (`grader/notebooks.py`), which
     the worker imports like any module.
     """
+    from grader import files
+
     target.mkdir(parents=True)
-    total = 0
-    for folder, dirnames, filenames in os.walk(source, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
-        relative = Path(folder).relative_to(source)
-        (target / relative).mkdir(parents=True, exist_ok=True)
-        for name in sorted(filenames):
-            path = Path(folder) / name
-            if name.startswith(".") or path.is_symlink() or not path.is_file():
+    tree = files.scan(source)
+    exercises = exercise_files()
+    notes = [f"{_listed([path])} {why} (left out of grading)" for path, why in tree.left_out if path not in exercises]
+    shadowing = sorted({entry.parts[0] for entry in tree.files if shadows(entry.parts[0])} | {f[0] for f in tree.folders if shadows(f[0])})
+    folders = {f[0] for f in tree.folders}
+    notes += [
+        f"{_listed([name + ('/' if name in folders else '')])} would be imported instead of {shadows(name)}, so it was left out: rename it"
+        for name in shadowing
+    ]
+    first = [e for e in tree.files if len(e.parts) == 1 and e.parts[0] in exercises]
+    rest = [e for e in tree.files if e not in first and e.parts[0] not in shadowing]
+    exempt = {e.parts for e in first}
+    over, failed, total = [], [], 0
+    source_fd, target_fd = os.open(source, files.DIR_FLAGS), os.open(target, files.DIR_FLAGS)
+    try:
+        for folder in tree.folders:
+            if folder[0] not in shadowing:
+                os.close(files.make_parent(target_fd, (*folder, "")))
+        for entry in [*first, *rest]:
+            if entry.parts not in exempt and total + entry.size > max_bytes:
+                over.append(entry)
                 continue
-            total += path.stat().st_size
-            if total > max_bytes:
-                break
-            shutil.copyfile(path, target / relative / name)
-        if total > max_bytes:
-            break
+            try:
+                _copy_file(source_fd, target_fd, entry.parts)
+                total += 0 if entry.parts in exempt else entry.size
+            except OSError as exc:
+                failed.append(f"{_listed([entry.relative])} could not be copied ({exc.strerror or exc}), so it was left out")
+    finally:
+        os.close(source_fd)
+        os.close(target_fd)
+    if over:
+        notes.append(
+            f"left out of grading, past the {max_bytes / 2**20:g} MiB a submission's other files may hold in all: "
+            + _listed([f"{e.relative} ({e.size / 1e6:.1f} MB)" for e in over])
+        )
     from grader.notebooks import write_modules
 
     write_modules(target)
+    notes += failed
+    return notes[:MAX_LISTED * 2] + ([f"... and {len(notes) - MAX_LISTED * 2} more entries left out"] if len(notes) > MAX_LISTED * 2 else [])

@@ -1,8 +1,11 @@
 """Probes for exercise 3, `custom_dataset.CustomDataset`."""
 from __future__ import annotations
 
+import contextlib
+import importlib
 import pickle
-from typing import Any
+import sys
+from typing import Any, Iterator
 
 from grader.probes.loader_options import build_loader
 from grader.worker.learner import Learner, LearnerError, ProbeFailure
@@ -41,27 +44,59 @@ def probe_mismatch(learner: Learner, text: list[str], labels: Any) -> dict[str, 
     return {"raised": False}
 
 
+def probe_two_datasets(learner: Learner, first: tuple[list[str], list[str]], second: tuple[list[str], list[str]], indices: list[int]) -> dict[str, Any]:
+    """Two datasets built one after the other: what each gives afterwards, and its length."""
+    a = construct(learner, *first)
+    b = construct(learner, *second)
+    return {
+        "first": [learner.call(f"first_dataset[{i}]", a.__getitem__, i) for i in indices],
+        "second": [learner.call(f"second_dataset[{i}]", b.__getitem__, i) for i in indices],
+        "lengths": [learner.call("len(first_dataset)", len, a), learner.call("len(second_dataset)", len, b)],
+    }
+
+
 def probe_loader(learner: Learner, text: list[str], labels: Any, options: dict[str, Any]) -> list[Any]:
     dataset = construct(learner, text, labels)
     if options.get("context") == "spawn":
-        dataset = as_spawn_would_see_it(learner, dataset)
-        options = {**options, "context": "fork"}
+        data = pickled(learner, dataset)
+        with fresh_import(learner):
+            dataset = learner.call("unpickling your dataset after a fresh import of custom_dataset.py ('spawn' does this)", pickle.loads, data)
+            loader = build_loader(dataset, {**options, "context": "fork"}, len(text))
+            return learner.call(SPAWN_DURING, list, loader)
     loader = build_loader(dataset, options, len(text))
     return learner.call("iterating the DataLoader over your dataset", list, loader)
 
 
-def as_spawn_would_see_it(learner: Learner, dataset: Any) -> Any:
-    """The dataset after the round trip that DataLoader's 'spawn' start method makes.
+SPAWN_DURING = "iterating the DataLoader ('spawn': your dataset unpickled after a fresh import of custom_dataset.py)"
 
-    With "spawn", each loader worker is a new interpreter that receives the dataset pickled
-    by multiprocessing's ForkingPickler and imports its class by module name. Doing the
-    same round trip here, then loading in forked workers, tests exactly that without paying
-    for a fresh interpreter (and its `import torch`) per submission.
+
+@contextlib.contextmanager
+def fresh_import(learner: Learner) -> Iterator[None]:
+    """While inside, the learner's modules are not imported: unpickling imports them anew.
+
+    That is what a 'spawn' worker sees: a new interpreter where the module's top level has
+    just run, so samples kept in a module-level dict or a class attribute are not there.
+    A real 'spawn' would start an interpreter per loader worker (and `import torch` in each,
+    over a second); this process with the learner's modules taken out of `sys.modules` sees
+    the same module state in milliseconds. The originals are put back for the other checks.
     """
+    saved = {name: module for name, module in list(sys.modules.items()) if learner.owns(module)}
+    for name in saved:
+        del sys.modules[name]
+    importlib.invalidate_caches()
+    try:
+        yield
+    finally:
+        for name in [name for name, module in list(sys.modules.items()) if learner.owns(module)]:
+            del sys.modules[name]
+        sys.modules.update(saved)
+
+
+def pickled(learner: Learner, dataset: Any) -> bytes:
+    """The dataset as DataLoader's 'spawn' start method sends it to each worker (ForkingPickler)."""
     from multiprocessing.reduction import ForkingPickler
 
-    data = learner.call("pickling your dataset (DataLoader's 'spawn' start method does this)", ForkingPickler.dumps, dataset)
     module = type(dataset).__module__
     if module in ("__main__", "__mp_main__") or "<locals>" in type(dataset).__qualname__:
         raise ProbeFailure("spawn", f"{CLASS} must be defined at the top level of {MODULE}.py for the 'spawn' start method")
-    return learner.call("unpickling your dataset (DataLoader's 'spawn' start method does this)", pickle.loads, bytes(data))
+    return bytes(learner.call("pickling your dataset (DataLoader's 'spawn' start method does this)", ForkingPickler.dumps, dataset))

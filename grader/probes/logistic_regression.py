@@ -5,39 +5,55 @@ from typing import Any
 
 import torch
 
-from grader.probes import blank_instance, optional_attribute
+from grader.probes import build, optional_attribute, set_attribute, shares_memory
 from grader.worker.learner import Learner
 from grader.worker.traps import autograd_forbidden
 
 MODULE, CLASS = "logistic_regression", "LogisticRegression"
 
 
+def constructor_label(dim: int, lr: Any, device: str | None) -> str:
+    args = f"{dim}" + ("" if lr is None else f", lr={lr!r}") + (f", device={device!r}" if device else "")
+    return f"{CLASS}({args})"
+
+
+def construct(learner: Learner, dim: int, lr: Any, device: str | None, *, fallback: bool = False) -> Any:
+    """The learner's model from their own __init__; `lr=None` leaves the default in place."""
+    cls = learner.cls(MODULE, CLASS)
+    kwargs = {"device": device} if lr is None else {"lr": lr, "device": device}
+    with autograd_forbidden():
+        if fallback:
+            return build(learner, cls, constructor_label(dim, lr, device), dim, **kwargs)
+        return learner.call(constructor_label(dim, lr, device), cls, dim, **kwargs)
+
+
 def injected(learner: Learner, w: torch.Tensor, b: torch.Tensor, device: str, lr: Any = 0.01) -> Any:
-    """A LogisticRegression holding the judge's w, b and lr; the learner's __init__ is not run."""
-    model = blank_instance(learner.cls(MODULE, CLASS))
-    model.w = w.to(device)
-    model.b = b.to(device)
-    model.lr = lr.to(device) if isinstance(lr, torch.Tensor) else lr
-    model.grads = {"dw": torch.zeros_like(model.w), "db": torch.zeros_like(model.b)}
+    """A LogisticRegression from the learner's __init__, then holding the judge's w, b, lr and zero grads."""
+    model = construct(learner, w.shape[0], lr, device, fallback=True)
+    set_attribute(learner, model, "w", w.to(device))
+    set_attribute(learner, model, "b", b.to(device))
+    set_attribute(learner, model, "lr", lr.to(device) if isinstance(lr, torch.Tensor) else lr)
+    set_attribute(learner, model, "grads", {"dw": torch.zeros_like(w, device=device), "db": torch.zeros_like(b, device=device)})
     return model
 
 
 def clone(value: Any) -> Any:
-    return value.detach().clone() if isinstance(value, torch.Tensor) else value
+    if isinstance(value, torch.Tensor):
+        return value.detach().clone()
+    if type(value) is dict:
+        return {k: clone(v) for k, v in value.items()}
+    return value
 
 
 def probe_construct(learner: Learner, dim: int, lr: Any, device: str | None) -> dict[str, Any]:
-    cls = learner.cls(MODULE, CLASS)
-    args = f"{dim}, lr={lr!r}" + (f", device={device!r}" if device else "")
-    with autograd_forbidden():
-        model = learner.call(f"{CLASS}({args})", cls, dim, lr=lr, device=device)
-    return {
-        "w": optional_attribute(model, "w"),
-        "b": optional_attribute(model, "b"),
-        "lr": optional_attribute(model, "lr"),
-        "grads": optional_attribute(model, "grads"),
-        "parameter_names": [name for name, _ in model.named_parameters()] if isinstance(model, torch.nn.Module) else [],
-    }
+    model = construct(learner, dim, lr, device)
+    grads = optional_attribute(model, "grads")
+    w, b = optional_attribute(model, "w"), optional_attribute(model, "b")
+    aliases = []
+    if type(grads) is dict:
+        aliases = [f"grads[{key!r}] and {name}" for key in ("dw", "db") for name, t in (("w", w), ("b", b)) if shares_memory(grads.get(key), t)]
+    names = learner.call(f"{CLASS}.named_parameters()", lambda: [n for n, _ in model.named_parameters()]) if isinstance(model, torch.nn.Module) else []
+    return {"w": w, "b": b, "lr": optional_attribute(model, "lr"), "grads": grads, "parameter_names": names, "aliases": aliases}
 
 
 def probe_sigmoid(learner: Learner, z: torch.Tensor, device: str) -> Any:
@@ -51,32 +67,42 @@ def probe_forward(learner: Learner, w: torch.Tensor, b: torch.Tensor, x: torch.T
         return learner.call(f"{CLASS}.forward", model.forward, x.to(device))
 
 
-def probe_backward(learner: Learner, w: torch.Tensor, b: torch.Tensor, x: torch.Tensor, yhat: torch.Tensor, y: torch.Tensor, device: str) -> dict[str, Any]:
-    """Run backward on the judge's reference yhat, with autograd off and trapped."""
+def probe_backward(
+    learner: Learner, w: torch.Tensor, b: torch.Tensor, x: torch.Tensor, yhat: torch.Tensor, y: torch.Tensor, device: str, calls: int = 1,
+) -> dict[str, Any]:
+    """Run backward `calls` times on the judge's reference yhat, with autograd off and trapped."""
     model = injected(learner, w, b, device)
+    grads, returned = [], None
     with autograd_forbidden():
-        returned = learner.call(f"{CLASS}.backward", model.backward, x.to(device), yhat.to(device), y.to(device))
-    return {"grads": optional_attribute(model, "grads"), "returned": returned}
+        for _ in range(calls):
+            returned = learner.call(f"{CLASS}.backward", model.backward, x.to(device), yhat.to(device), y.to(device))
+            grads.append(clone(optional_attribute(model, "grads")))
+    after = optional_attribute(model, "grads")
+    aliases = []
+    if type(after) is dict:
+        aliases = [f"grads[{key!r}] and {name}" for key in ("dw", "db") for name in ("w", "b") if shares_memory(after.get(key), optional_attribute(model, name))]
+    return {"grads": grads[-1], "first": grads[0], "returned": returned, "aliases": aliases}
 
 
 def probe_optimize(learner: Learner, w: torch.Tensor, b: torch.Tensor, dw: torch.Tensor, db: torch.Tensor, lr: Any, device: str) -> dict[str, Any]:
     model = injected(learner, w, b, device, lr)
-    model.grads = {"dw": dw.to(device), "db": db.to(device)}
+    set_attribute(learner, model, "grads", {"dw": dw.to(device), "db": db.to(device)})
     with autograd_forbidden():
         learner.call(f"{CLASS}.optimize", model.optimize)
     return {"w": optional_attribute(model, "w"), "b": optional_attribute(model, "b")}
 
 
 def probe_train(learner: Learner, x: torch.Tensor, y: torch.Tensor, lr: float, steps: int, device: str) -> dict[str, Any]:
-    """Train from the learner's own __init__ for `steps` steps; report w and b after each."""
-    cls = learner.cls(MODULE, CLASS)
+    """Train from the learner's own __init__ for `steps` steps; report what each method left behind."""
+    model = construct(learner, x.shape[0], lr, device)
     history = []
     x, y = x.to(device), y.to(device)
     with autograd_forbidden():
-        model = learner.call(f"{CLASS}({x.shape[0]}, lr={lr}, device={device!r})", cls, x.shape[0], lr=lr, device=device)
         for _ in range(steps):
             yhat = learner.call(f"{CLASS}.forward", model.forward, x)
             learner.call(f"{CLASS}.backward", model.backward, x, yhat, y)
+            grads = clone(optional_attribute(model, "grads"))
             learner.call(f"{CLASS}.optimize", model.optimize)
-            history.append({"w": clone(model.w), "b": clone(model.b)})  # copies: the learner may update in place
+            # copies: the learner may update in place
+            history.append({"yhat": clone(yhat), "grads": grads, "w": clone(optional_attribute(model, "w")), "b": clone(optional_attribute(model, "b"))})
     return {"history": history}

@@ -6,7 +6,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from grader.probes import blank_instance, optional_attribute
+from grader.probes import build, optional_attribute, parameter, set_attribute
 from grader.worker.learner import Learner, LearnerError, ProbeFailure
 
 MODULE, CLASS = "my_linear", "MyLinear"
@@ -19,14 +19,15 @@ def construct(learner: Learner, in_features: int, out_features: int, bias: bool,
 
 
 def injected(learner: Learner, weights: torch.Tensor, bias: torch.Tensor | None, device: str) -> nn.Module:
-    """A MyLinear whose parameters are the judge's, set without running the learner's __init__."""
-    module = blank_instance(learner.cls(MODULE, CLASS))
-    module.in_features, module.out_features = weights.shape
-    module.weights = nn.Parameter(weights.to(device))
-    if bias is None:
-        module.register_parameter("bias", None)
-    else:
-        module.bias = nn.Parameter(bias.to(device))
+    """A MyLinear built by the learner's own __init__, holding the judge's weights and bias on `device`."""
+    in_features, out_features = weights.shape
+    torch.manual_seed(0)
+    module = build(learner, learner.cls(MODULE, CLASS), f"{CLASS}({in_features}, {out_features}, bias={bias is not None})",
+                   in_features, out_features, bias=bias is not None)
+    set_attribute(learner, module, "weights", parameter(weights, "cpu"))
+    set_attribute(learner, module, "bias", None if bias is None else parameter(bias, "cpu"))
+    if isinstance(module, nn.Module):
+        module = learner.call(f"{CLASS}.to({device!r})", module.to, device)
     return module
 
 
@@ -39,8 +40,8 @@ def probe_construct(learner: Learner, in_features: int, out_features: int, bias:
         "out_features": optional_attribute(module, "out_features"),
         "weights": optional_attribute(module, "weights"),
         "bias": optional_attribute(module, "bias"),
-        "parameter_names": [name for name, _ in learner.call(f"{CLASS}.named_parameters()", module.named_parameters)],
-        "state_dict_keys": list(learner.call(f"{CLASS}.state_dict()", module.state_dict).keys()),
+        "parameter_names": [name for name, _ in learner.call(f"{CLASS}.named_parameters()", lambda: list(module.named_parameters()))],
+        "state_dict_keys": list(learner.call(f"{CLASS}.state_dict()", lambda: list(module.state_dict().keys()))),
     }
 
 
@@ -71,13 +72,20 @@ def probe_gradients(
         return {"output": output, "detached": True}
     if tuple(output.shape) != tuple(grad_output.shape):
         return {"output": output}
-    (output * grad_output.to(device)).sum().backward()
+    learner.call("loss.backward() through the result of your forward", lambda: (output * grad_output.to(device)).sum().backward())
     return {
         "output": output,
-        "weights": module.weights.grad,
-        "bias": module.bias.grad if bias is not None else None,
+        "weights": learner.call(f"{CLASS}.weights.grad", lambda: module.weights.grad),
+        "bias": learner.call(f"{CLASS}.bias.grad", lambda: module.bias.grad) if bias is not None else None,
         "x": x.grad,
     }
+
+
+def sgd_step(parameters: list[torch.Tensor], lr: float) -> None:
+    """Plain SGD; torch.optim's first use costs about a second."""
+    with torch.no_grad():
+        for p in parameters:
+            p -= lr * p.grad
 
 
 def probe_train(
@@ -94,22 +102,23 @@ def probe_train(
             "state_dict", f"load_state_dict({{'weights': (in, out) tensor, 'bias': (out,) tensor}}) failed on your module: {' '.join(reason)[:400]}",
         ) from None
     module = learner.call(f"{CLASS}.to({device!r})", module.to, device)
-    parameters = [module.weights, module.bias]
+    parameters = learner.call(f"{CLASS}.weights and .bias", lambda: [module.weights, module.bias])
     x, target = x.to(device), target.to(device)
-    losses = []
+    losses, outputs, steps_taken = [], [], []
     for _ in range(steps):
-        for parameter in parameters:
-            parameter.grad = None
+        for p in parameters:
+            p.grad = None
         output = learner.call(f"{CLASS}.forward", module, x)
         if not isinstance(output, torch.Tensor) or not output.requires_grad:
             raise ProbeFailure("training", f"training stopped: forward returned {'a tensor that autograd cannot differentiate' if isinstance(output, torch.Tensor) else type(output).__name__}, so loss.backward() has nothing to work on")
-        loss = ((output - target) ** 2).mean()
-        loss.backward()
-        for name, parameter in (("weights", module.weights), ("bias", module.bias)):
-            if parameter.grad is None:
+        outputs.append(output.detach().clone())
+        loss = learner.call("the loss of your forward's result", lambda: ((output - target) ** 2).mean())
+        learner.call("loss.backward() through the result of your forward", loss.backward)
+        for name, p in zip(("weights", "bias"), parameters):
+            if p.grad is None:
                 raise ProbeFailure("training", f"training stopped: after loss.backward(), {name}.grad is None, so forward does not use self.{name} in a way autograd can follow (no .data, no .detach(), requires_grad left on)")
-        with torch.no_grad():  # plain SGD; torch.optim's first use costs about a second
-            for parameter in parameters:
-                parameter -= lr * parameter.grad
-        losses.append(loss.detach().item())
-    return {"weights": module.weights, "bias": module.bias, "losses": losses}
+        learner.call("a gradient-descent step on your module's parameters", sgd_step, parameters, lr)
+        steps_taken.append({"weights": parameters[0].detach().clone(), "bias": parameters[1].detach().clone()})
+        if device != "meta":
+            losses.append(loss.detach().item())
+    return {"weights": parameters[0], "bias": parameters[1], "losses": losses, "outputs": outputs, "steps": steps_taken}

@@ -3,8 +3,8 @@ from typing import Any
 
 import torch
 
-from grader.checks import LearnerClient, check, fail
-from grader.compare import describe_value, expect_same_batches, show
+from grader.checks import CheckFailed, LearnerClient, check, fail
+from grader.compare import describe_value, expect_same_batches, render, show
 from grader.feedback import describe_error, location_of
 from grader.session import sanitize_error
 from grader.probes.loader_options import build_loader
@@ -98,6 +98,28 @@ def test_labels_tensor(learner: LearnerClient):
         expect_item(i, outcome, {"Text": TEXT[i], "Class": labels[i]})
 
 
+OTHER_TEXT = ["Bright", "Dull", "Cheerful"]
+OTHER_LABELS = ["Positive", "Negative", "Positive"]
+
+
+@check("two datasets built one after the other keep their own samples")
+def test_two_datasets(learner: LearnerClient):
+    indices = [0, 1, 2]
+    seen = learner.probe("two_datasets", first=(TEXT, LABELS), second=(OTHER_TEXT, OTHER_LABELS), indices=indices)
+    if seen["lengths"] != [N, len(OTHER_TEXT)]:
+        fail(f"after building a second dataset of {len(OTHER_TEXT)} samples, len() of the first ({N} samples) and of the second give "
+             f"{render(seen['lengths'])}; expected [{N}, {len(OTHER_TEXT)}].", cause="shared state")
+    for name, got, text, labels in (("first", seen["first"], TEXT, LABELS), ("second", seen["second"], OTHER_TEXT, OTHER_LABELS)):
+        for i, value in zip(indices, got):
+            expected = {"Text": text[i], "Class": labels[i]}
+            if show(value) != show(expected):
+                shared = name == "first" and show(value) == show({"Text": OTHER_TEXT[i], "Class": OTHER_LABELS[i]})
+                hint = (" It is the second dataset's sample: the datasets share their samples through module-level or class-level "
+                        "state (a global variable, a class attribute). Keep each dataset's samples on the instance (self.text = ...).") if shared else ""
+                fail(f"with two datasets built one after the other, the {name} dataset's [{i}] is {show(value)}; expected {show(expected)}.{hint}",
+                     category="shared state" if shared else "wrong result", cause="shared state" if shared else "")
+
+
 @check("DataLoader(batch_size=2) gives the lesson's batches")
 def test_loader_batches(learner: LearnerClient):
     loader_check(learner, {"batch_size": 2}, "DataLoader(dataset, batch_size=2)")
@@ -134,9 +156,22 @@ def test_loader_workers(learner: LearnerClient):
     loader_check(learner, {"batch_size": 2, "shuffle": True, "seed": 11, "num_workers": 2, "context": "fork"}, "DataLoader(dataset, batch_size=2, shuffle=True, num_workers=2)")
 
 
-@check("DataLoader with the 'spawn' start method: the dataset survives pickling", timeout=60)
+FRESH_IMPORT_HINT = (
+    " With 'spawn', each loader worker is a new Python process: it imports custom_dataset.py afresh and unpickles the "
+    "dataset, so anything kept in module-level variables or class attributes is back at its initial value there. "
+    "Keep the samples on the instance (self.text = ..., self.labels = ...)."
+)
+
+
+@check("DataLoader with the 'spawn' start method: the dataset survives pickling and a fresh import", timeout=60)
 def test_loader_spawn(learner: LearnerClient):
-    loader_check(learner, {"batch_size": 2, "num_workers": 2, "context": "spawn"}, "DataLoader(dataset, batch_size=2, num_workers=2, multiprocessing_context='spawn')")
+    try:
+        loader_check(learner, {"batch_size": 2, "num_workers": 2, "context": "spawn"}, "DataLoader(dataset, batch_size=2, num_workers=2, multiprocessing_context='spawn')")
+    except CheckFailed as failure:
+        if failure.category != "not implemented yet":
+            failure.message += FRESH_IMPORT_HINT
+            failure.category = "shared state" if failure.category.startswith("raised") or "differ" in failure.category else failure.category
+        raise
 
 
 @check("end to end: tensor labels, shuffled and default-collated like the reference")

@@ -1,9 +1,12 @@
 """Hidden suite for exercise 2, `logistic_regression.LogisticRegression` (hand-written backward)."""
+from typing import Any
+
 import pytest
 import torch
 
 from grader.checks import DEVICES, LearnerClient, check, fail
-from grader.compare import describe_value, expect_close, expect_tensor_like, is_missing
+from grader.compare import describe_value, expect_close, expect_tensor_like, matches, render
+from grader.observations import TensorObservation
 from grader.suites.inputs import labels, randn
 
 EXERCISE = "logistic_regression"
@@ -28,6 +31,15 @@ def bce_gradients(w: torch.Tensor, b: torch.Tensor, x: torch.Tensor, y: torch.Te
     return yhat.detach(), dw, db
 
 
+def as_number(kept: Any) -> float | None:
+    """A learning rate the learner kept, as a number: a float, an int or a one-element tensor."""
+    if isinstance(kept, TensorObservation):
+        return float(kept.values.reshape(-1)[0]) if kept.values is not None and kept.values.numel() == 1 else None
+    if type(kept) in (float, int):
+        return float(kept)
+    return None
+
+
 @check("__init__ creates w as (dim, 1) zeros and b as a 0-d zero, plain tensors")
 def test_init_parameters(learner: LearnerClient):
     built = learner.probe("construct", dim=DIM, lr=0.01, device=None)
@@ -49,15 +61,29 @@ def test_init_grads(learner: LearnerClient):
         fail(f"LogisticRegression({DIM}).grads has the keys {sorted(grads)}; expected exactly 'dw' and 'db'.")
     expect_close(grads["dw"], torch.zeros(DIM, 1), f"LogisticRegression({DIM}).grads['dw']", device="cpu")
     expect_close(grads["db"], torch.zeros(()), f"LogisticRegression({DIM}).grads['db']", device="cpu")
+    built = learner.probe("construct", dim=DIM, lr=0.01, device=None)
+    if built["aliases"]:
+        fail(f"LogisticRegression({DIM}).{built['aliases'][0]} are the same tensor (they share memory), so changing one changes the other: "
+             "give grads tensors of their own (torch.zeros(...) or .clone()).", cause="grads alias w or b")
 
 
 @check("__init__ keeps the learning rate, given as a float or a 0-d tensor")
 def test_init_learning_rate(learner: LearnerClient):
     for lr in (0.25, torch.tensor(0.25)):
         kept = learner.probe("construct", dim=DIM, lr=lr, device=None)["lr"]
-        value = kept.values if hasattr(kept, "values") and kept.values is not None else kept
-        if is_missing(kept) or not isinstance(value, (float, int, torch.Tensor)) or abs(float(value) - 0.25) > 1e-7:
+        value = as_number(kept)
+        if value is None or abs(value - 0.25) > 1e-7:
             fail(f"LogisticRegression({DIM}, lr={lr!r}).lr should be 0.25, but it is {describe_value(kept)}.")
+
+
+@check("the default learning rate is 0.01")
+def test_init_default_learning_rate(learner: LearnerClient):
+    kept = learner.probe("construct", dim=DIM, lr=None, device=None)["lr"]
+    value = as_number(kept)
+    if value is None:
+        fail(f"LogisticRegression({DIM}).lr should be the default 0.01, but it is {describe_value(kept)}.")
+    if abs(value - 0.01) > 1e-9:
+        fail(f"LogisticRegression({DIM}) without lr has lr = {render(kept)}; the contract's default is lr=0.01 (def __init__(self, dim, lr=0.01, device=None)).")
 
 
 @check("__init__ puts w, b and grads on the requested device")
@@ -104,7 +130,7 @@ def observed_gradients(learner: LearnerClient, device: str) -> tuple[dict, torch
     observed = learner.probe("backward", w=w, b=b, x=x, yhat=yhat, y=y, device=device)
     grads = observed["grads"]
     if not isinstance(grads, dict) or not {"dw", "db"} <= set(grads):
-        fail(f"after backward, self.grads should be a dict with 'dw' and 'db', but it is {describe_value(grads)}.")
+        fail(f"after backward, self.grads should be a dict with 'dw' and 'db', but it is {describe_value(grads)}.", cause="grads not a dict with dw and db")
     return grads, x, yhat - y, (dw, db)
 
 
@@ -136,6 +162,43 @@ def test_backward_db(learner: LearnerClient, device: str):
     )
 
 
+@check("backward called twice stores the same gradients: it replaces self.grads, it does not add to them")
+@pytest.mark.parametrize("device", DEVICES)
+def test_backward_twice(learner: LearnerClient, device: str):
+    w, b = reference_model()
+    x, y = randn(4, DIM, N), labels(5, N)
+    yhat, dw, db = bce_gradients(w, b, x, y)
+    observed = learner.probe("backward", w=w, b=b, x=x, yhat=yhat, y=y, device=device, calls=2)
+    grads = observed["grads"]
+    if not isinstance(grads, dict) or not {"dw", "db"} <= set(grads):
+        fail(f"after backward, self.grads should be a dict with 'dw' and 'db', but it is {describe_value(grads)}.", cause="grads not a dict with dw and db")
+    for key, expected in (("dw", dw), ("db", db)):
+        if device != "meta" and matches(grads[key], 2 * expected):
+            fail(f"after calling backward twice with the same inputs, self.grads[{key!r}] is twice the gradient: backward adds to "
+                 "self.grads (+=, add_) instead of replacing them. Assign the new gradients: self.grads['dw'] = ...", category="gradients accumulate")
+        expect_close(grads[key], expected, f"self.grads[{key!r}] after calling backward(x, yhat, y) twice", device=device)
+    if observed["aliases"]:
+        fail(f"after backward, self.{observed['aliases'][0]} are the same tensor (they share memory): optimize would then change the gradient "
+             "while it updates the parameter. Store new tensors in self.grads.", category="gradients alias parameters")
+
+
+@check("forward and backward work for one sample (n = 1) and for dim = 1")
+@pytest.mark.parametrize("device", DEVICES)
+def test_small_shapes(learner: LearnerClient, device: str):
+    for dim, n in ((DIM, 1), (1, 5)):
+        w, b = randn(8, dim, 1), torch.tensor(-0.25)
+        x, y = randn(9, dim, n), labels(10, n) if n > 1 else torch.ones(1, 1)
+        shape = f"x of shape {(dim, n)}"
+        expect_close(learner.probe("forward", w=w, b=b, x=x, device=device, context=f"for {shape}"), sigmoid(w.T @ x + b), f"forward(x) for {shape}", device=device)
+        yhat, dw, db = bce_gradients(w, b, x, y)
+        observed = learner.probe("backward", w=w, b=b, x=x, yhat=yhat, y=y, device=device, context=f"for {shape}")
+        grads = observed["grads"]
+        if not isinstance(grads, dict) or not {"dw", "db"} <= set(grads):
+            fail(f"after backward, self.grads should be a dict with 'dw' and 'db', but it is {describe_value(grads)}.", cause="grads not a dict with dw and db")
+        expect_close(grads["dw"], dw, f"self.grads['dw'] after backward for {shape}", device=device)
+        expect_close(grads["db"], db, f"self.grads['db'] after backward for {shape}", device=device)
+
+
 @check("optimize takes one gradient-descent step on w and b")
 @pytest.mark.parametrize("device", DEVICES)
 def test_optimize(learner: LearnerClient, device: str):
@@ -160,8 +223,20 @@ def test_training(learner: LearnerClient, device: str):
     if len(history) != steps:
         fail(f"training reported {len(history)} steps instead of {steps}.")
     w, b = torch.zeros(DIM, 1), torch.zeros(())
-    for step, observed in enumerate(history, start=1):
+    previous = {"dw": torch.zeros(DIM, 1), "db": torch.zeros(())}
+    for step, observed in enumerate(history, start=1):  # the first step and method that leave the reference's path
         yhat = sigmoid(w.T @ x + b)
-        w, b = w - lr * x @ (yhat - y).T / x.shape[1], b - lr * (yhat - y).sum() / x.shape[1]
-        expect_close(observed["w"], w, f"w after training step {step}", device=device, atol=1e-4)
-        expect_close(observed["b"], b, f"b after training step {step}", device=device, atol=1e-4)
+        expect_close(observed["yhat"], yhat, f"at training step {step}, forward(x)", device=device, atol=1e-4)
+        dw, db = x @ (yhat - y).T / x.shape[1], (yhat - y).sum() / x.shape[1]
+        grads = observed["grads"]
+        if not isinstance(grads, dict) or not {"dw", "db"} <= set(grads):
+            fail(f"at training step {step}, after backward, self.grads should be a dict with 'dw' and 'db', but it is {describe_value(grads)}.", cause="grads not a dict with dw and db")
+        for key, expected in (("dw", dw), ("db", db)):
+            if device != "meta" and step > 1 and matches(grads[key], expected + previous[key], atol=1e-4):
+                fail(f"at training step {step}, self.grads[{key!r}] is this step's gradient plus the previous step's: backward adds to "
+                     "self.grads (+=, add_) instead of replacing them. Assign the new gradients: self.grads['dw'] = ...", category="gradients accumulate")
+            expect_close(grads[key], expected, f"at training step {step}, self.grads[{key!r}] after backward", device=device, atol=1e-4)
+        previous = {"dw": dw, "db": db}
+        w, b = w - lr * dw, b - lr * db
+        expect_close(observed["w"], w, f"at training step {step}, w after optimize()", device=device, atol=1e-4)
+        expect_close(observed["b"], b, f"at training step {step}, b after optimize()", device=device, atol=1e-4)

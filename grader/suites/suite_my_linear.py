@@ -1,9 +1,12 @@
 """Hidden suite for exercise 1, `my_linear.MyLinear`."""
+import math
+
 import pytest
 import torch
 
 from grader.checks import DEVICES, LearnerClient, check, fail
 from grader.compare import describe_value, expect_close, expect_tensor_like, is_missing
+from grader.observations import TensorObservation
 from grader.suites.inputs import randn
 
 EXERCISE = "my_linear"
@@ -47,12 +50,14 @@ def test_init_bias(learner: LearnerClient):
 def test_init_without_bias(learner: LearnerClient):
     built = learner.probe("construct", in_features=IN, out_features=OUT, bias=False, seed=0)
     names = built["parameter_names"]
-    if "bias" in names or built["bias"] is not None:
+    if "bias" in names or (built["bias"] is not None and not is_missing(built["bias"])):
         fail(
             f"MyLinear({IN}, {OUT}, bias=False) still has a bias ({describe_value(built['bias'])}; parameters: {names}). "
             "The bias argument is ignored, as in the lesson's code: when bias=False, set "
             "self.register_parameter('bias', None) instead of creating a parameter."
         )
+    if is_missing(built["bias"]):
+        fail(f"MyLinear({IN}, {OUT}, bias=False) has no attribute bias at all; the contract asks for self.bias = None (e.g. self.register_parameter('bias', None)).")
     if names != ["weights"]:
         fail(f"MyLinear({IN}, {OUT}, bias=False) should have exactly one parameter, 'weights'; it has {names}.")
 
@@ -66,7 +71,8 @@ def test_init_random_reproducible(learner: LearnerClient):
             fail(f"MyLinear({IN}, {OUT}).{name} starts with values that are not finite (NaN or inf).")
         if not torch.equal(a.values, b.values):
             fail(f"MyLinear({IN}, {OUT}).{name} differs between two constructions after the same torch.manual_seed(0): draw the initial values from torch's generator (e.g. torch.randn), not from Python's random or numpy.")
-        if torch.equal(a.values, c.values):
+        zero_bias = name == "bias" and not bool(a.values.any()) and not bool(c.values.any())  # zeros are a correct bias
+        if torch.equal(a.values, c.values) and not zero_bias:
             fail(f"MyLinear({IN}, {OUT}).{name} is the same for torch.manual_seed(0) and torch.manual_seed(1): initialise it randomly (e.g. torch.randn).")
 
 
@@ -89,13 +95,18 @@ def test_forward(learner: LearnerClient, device: str):
     )
 
 
-@check("forward accepts any number of leading dimensions, including none")
+@check("forward accepts any number of leading dimensions, including none and sizes of 1")
 @pytest.mark.parametrize("device", DEVICES)
 def test_forward_leading_dimensions(learner: LearnerClient, device: str):
-    weights, bias = reference_parameters()
-    for x in (randn(3, 2, 3, IN), randn(4, IN)):
-        y = learner.probe("forward", weights=weights, bias=bias, x=x, device=device, context=f"for x of shape {tuple(x.shape)}")
-        expect_close(y, x @ weights + bias, f"forward(x) for x of shape {tuple(x.shape)}", device=device)
+    for out in (OUT, 1):  # out_features = 1 too: a squeeze() must not drop that dimension
+        weights, bias = randn(1, IN, out), randn(101, out)
+        for x in (randn(3, 2, 3, IN), randn(4, IN), randn(5, 1, 1, IN), randn(6, 1, IN), randn(7, 2, 1, IN)):
+            what = f"forward(x) for x of shape {tuple(x.shape)} and out_features = {out}"
+            y = learner.probe("forward", weights=weights, bias=bias, x=x, device=device, context=f"for x of shape {tuple(x.shape)}")
+            expected = x @ weights + bias
+            if isinstance(y, TensorObservation) and y.shape != tuple(expected.shape) and math.prod(y.shape) == expected.numel():
+                fail(f"{what} has shape {y.shape}, expected {tuple(expected.shape)}: keep every leading dimension, even one of size 1 (no squeeze(), no view with a fixed shape).", category="wrong shape")
+            expect_close(y, expected, what, device=device)
 
 
 @check("forward without a bias computes x @ weights")
@@ -149,11 +160,17 @@ def test_training(learner: LearnerClient, device: str):
     lr, steps = 0.05, 5
     trained = learner.probe("train", in_features=IN, out_features=OUT, seed=0, weights=weights, bias=bias, x=x, target=target, lr=lr, steps=steps, device=device)
     w, b = weights.clone().requires_grad_(), bias.clone().requires_grad_()
-    for _ in range(steps):
+    outputs, after = trained.get("outputs"), trained.get("steps")
+    if not isinstance(outputs, list) or not isinstance(after, list) or len(outputs) != steps or len(after) != steps:
+        fail(f"training reported {len(after) if isinstance(after, list) else 'no'} steps instead of {steps}.")
+    for step in range(1, steps + 1):  # the first step and method whose result leaves the reference's path
         w.grad = b.grad = None
-        ((x @ w + b - target) ** 2).mean().backward()
+        output = x @ w + b
+        expect_close(outputs[step - 1], output.detach(), f"at training step {step}, forward(x)", device=device, atol=1e-4)
+        ((output - target) ** 2).mean().backward()
         with torch.no_grad():
             w -= lr * w.grad
             b -= lr * b.grad
-    expect_close(trained["weights"], w.detach(), f"weights after {steps} SGD steps", device=device, atol=1e-4)
-    expect_close(trained["bias"], b.detach(), f"bias after {steps} SGD steps", device=device, atol=1e-4)
+        for name, reference in (("weights", w), ("bias", b)):
+            expect_close(after[step - 1][name], reference.detach(),
+                         f"{name} after training step {step} (loss.backward() through your forward, then an SGD step)", device=device, atol=1e-4)

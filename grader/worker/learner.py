@@ -3,14 +3,17 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import importlib.util
 import inspect
 import linecache
 import os
+import re
 import sys
 import traceback
 from types import ModuleType
 from typing import Any, Callable
 
+from grader.worker.devices import values_needed
 from grader.worker.traps import ForbiddenCall
 
 MAX_MESSAGE_CHARS = 2000
@@ -72,6 +75,42 @@ def learner_frames(tb, submission_dir: str) -> list[dict[str, Any]]:
     return frames[-MAX_FRAMES:]
 
 
+LOADER_TRACEBACK = re.compile(r"Caught (\w+) in DataLoader worker process \d+\.\s*Original Traceback \(most recent call last\):\n(.*)", re.S)
+TRACEBACK_FRAME = re.compile(r'^  File "(.+)", line (\d+), in (.+)$')
+
+
+def loader_worker_error(message: str, submission_dir: str) -> tuple[str, list[dict[str, Any]]] | None:
+    """The learner's own message and frames out of the text a DataLoader worker sends back.
+
+    DataLoader re-raises a worker's exception with the whole formatted traceback as its
+    message, full of torch's and the grader's paths; the learner needs only their frames.
+    """
+    found = LOADER_TRACEBACK.search(message)
+    if not found:
+        return None
+    lines = found.group(2).rstrip().splitlines()
+    frames = []
+    for number, line in enumerate(lines):
+        frame = TRACEBACK_FRAME.match(line)
+        if frame and _in_submission(frame.group(1), submission_dir):
+            code = lines[number + 1].strip() if number + 1 < len(lines) and not TRACEBACK_FRAME.match(lines[number + 1]) else ""
+            frames.append({
+                "file": os.path.relpath(os.path.realpath(frame.group(1)), submission_dir),
+                "line": int(frame.group(2)), "function": frame.group(3), "code": code[:300],
+            })
+    last = lines[-1] if lines else ""
+    text = last.split(": ", 1)[1] if ": " in last else ""
+    return text, frames[-MAX_FRAMES:]
+
+
+def _raised_by_learner(exc: BaseException, submission_dir: str) -> bool:
+    """Whether the innermost frame of the traceback is the learner's (their own `raise`)."""
+    innermost = None
+    for frame, _ in traceback.walk_tb(exc.__traceback__):
+        innermost = frame
+    return innermost is not None and _in_submission(innermost.f_code.co_filename, submission_dir)
+
+
 def describe_exception(exc: BaseException, submission_dir: str) -> dict[str, Any]:
     frames = learner_frames(exc.__traceback__, submission_dir)
     if isinstance(exc, SyntaxError) and exc.filename and _in_submission(exc.filename, submission_dir):
@@ -83,12 +122,18 @@ def describe_exception(exc: BaseException, submission_dir: str) -> dict[str, Any
                 "code": (exc.text or "").strip()[:300],
             }
         )
+    message = safe_text(lambda: exc.msg if isinstance(exc, SyntaxError) else exc)
+    from_loader = loader_worker_error(message, submission_dir)
+    if from_loader is not None:
+        message, frames = from_loader[0], from_loader[1] or frames
     return {
         "exc_type": type(exc).__name__,
-        "message": safe_text(lambda: exc.msg if isinstance(exc, SyntaxError) else exc),
+        "message": message,
         "frames": frames,
-        "not_implemented": isinstance(exc, NotImplementedError),
+        # torch raises NotImplementedError too (a meta tensor copied out): only the learner's own is a stub
+        "not_implemented": isinstance(exc, NotImplementedError) and _raised_by_learner(exc, submission_dir),
         "forbidden": exc.name if isinstance(exc, ForbiddenCall) else None,
+        "values_needed": values_needed(exc),
     }
 
 
@@ -111,21 +156,33 @@ class Learner:
     def __init__(self, submission_dir: str):
         self.submission_dir = os.path.realpath(submission_dir)
         self.last_called: dict[str, Any] | None = None
+        self.caveat = ""  # said with a failure: e.g. the object was built without its __init__
         if self.submission_dir not in sys.path:
             sys.path.insert(0, self.submission_dir)
+
+    def owns(self, module: Any) -> bool:
+        """Whether `module` was imported from the submission (the learner's own code)."""
+        filename = getattr(module, "__file__", None)
+        return isinstance(filename, str) and _in_submission(filename, self.submission_dir)
 
     def module(self, name: str) -> ModuleType:
         """Import (once) the learner's module `name` from the submission directory."""
         if name in sys.modules:
             return sys.modules[name]
         path = os.path.join(self.submission_dir, name + ".py")
-        if not os.path.isfile(path):
+        if not os.path.isfile(path) or os.path.islink(path):
             raise ProbeFailure("missing_file", f"file {name}.py not found", file=name + ".py")
+        # From that file and no other: a package `name/`, a `name.so` or a `name.pyc` beside it
+        # would win a search of sys.path (the judge leaves them out of the copy, too).
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # as import does: the module can import itself, pickle finds it
         try:
-            return importlib.import_module(name)
+            spec.loader.exec_module(module)
         except BaseException as exc:
             sys.modules.pop(name, None)
             raise LearnerError(f"importing {name}.py", exc, self.submission_dir) from None
+        return sys.modules.get(name, module)
 
     def cls(self, module_name: str, class_name: str) -> type:
         module = self.module(module_name)
@@ -147,7 +204,7 @@ class Learner:
     def call(self, during: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Call learner code; any exception becomes a LearnerError that names `during`."""
         target = fn.__init__ if isinstance(fn, type) and "__init__" in vars(fn) else fn  # a constructor: its __init__
-        self.last_called = where_defined(target, self.submission_dir)
+        self.last_called = where_defined(target, self.submission_dir) or self.last_called
         try:
             return fn(*args, **kwargs)
         except ProbeFailure:

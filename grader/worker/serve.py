@@ -35,6 +35,7 @@ def handle(request: dict[str, Any], learner: Learner) -> dict[str, Any]:
 
 def answer(request: dict[str, Any], learner: Learner) -> dict[str, Any]:
     learner.last_called = None
+    learner.caveat = ""
     try:
         reply = handle(request, learner)
     except LearnerError as exc:
@@ -46,6 +47,8 @@ def answer(request: dict[str, Any], learner: Learner) -> dict[str, Any]:
         kind = "exception" if info["frames"] else "internal"
         reply = {"ok": False, "error": {"kind": kind, "during": request.get("probe", op_name(request)), **info}}
     reply.setdefault("where", learner.last_called)
+    if learner.caveat:
+        reply["caveat"] = learner.caveat
     return reply
 
 

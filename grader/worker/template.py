@@ -95,21 +95,40 @@ def become_worker(request: dict[str, Any], fds: list[int], control: socket.socke
         os._exit(code)
 
 
+def children_of(pid: int) -> list[int]:
+    """The children of `pid` (all its threads'), from /proc."""
+    found: list[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return found
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as handle:
+                found += [int(p) for p in handle.read().split()]
+        except (OSError, ValueError):
+            continue
+    return found
+
+
 def strays_of(known: set[int]) -> list[int]:
     """Our children that are not live workers: escapees reparented to us."""
     me = os.getpid()
-    strays = []
-    for task in os.listdir("/proc/self/task"):
-        try:
-            with open(f"/proc/self/task/{task}/children") as handle:
-                strays += [int(p) for p in handle.read().split() if int(p) not in known and int(p) != me]
-        except OSError:
-            continue
-    return strays
+    return [p for p in children_of(me) if p not in known and p != me]
 
 
 def reap(pid: int, workers: set[int], groups: dict[int, cgroups.WorkerCgroups]) -> dict[str, Any]:
-    """Kill a worker's process group and every escaped descendant; say how it ended."""
+    """Kill a worker's process group and every escaped descendant; say how it ended.
+
+    With cgroups every process of the tree is killed at once (cgroup.kill, or each member
+    while forks are refused); killpg kills the worker's process group atomically (without a
+    PID namespace the seccomp filter keeps every descendant in it); the worker's PID
+    namespace dies with its init; and `sweep` kills whatever was reparented to us.
+    """
+    made = groups.pop(pid, None)
+    oom = made.out_of_memory() if made is not None else False
+    if made is not None:
+        made.kill()
     try:
         os.killpg(pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
@@ -122,30 +141,47 @@ def reap(pid: int, workers: set[int], groups: dict[int, cgroups.WorkerCgroups]) 
         pass
     workers.discard(pid)
     sweep(workers)
-    made = groups.pop(pid, None)
-    oom = made.out_of_memory() if made is not None else False
     if made is not None:
+        oom = oom or made.out_of_memory()
         made.remove()
     return {"status": status, "oom": oom}
 
 
-def sweep(workers: set[int], rounds: int = 20) -> None:
-    """Kill what a worker left behind (reparented to us as subreaper) until nothing is left."""
+def sweep(workers: set[int], quiet_rounds: int = 3, limit_s: float = 10.0) -> None:
+    """Kill what a worker left behind (reparented to us as subreaper), whole subtrees at a time,
+    until several rounds in a row find nothing.
+
+    Each round walks every stray's subtree and kills it top-down: a chain of `setsid`'d
+    processes that regrows at its bottom dies in one round instead of one round per level.
+    """
     if not os.path.isdir("/proc/self/task"):
         return
-    for _ in range(rounds):
+    quiet, deadline = 0, time.monotonic() + limit_s
+    while quiet < quiet_rounds and time.monotonic() < deadline:
         strays = strays_of(workers)
         if not strays:
-            return
+            quiet += 1
+            time.sleep(0.001)
+            continue
+        quiet = 0
         for stray in strays:
-            for kill in (lambda: os.killpg(stray, signal.SIGKILL), lambda: os.kill(stray, signal.SIGKILL)):
-                try:
-                    kill()
-                except (ProcessLookupError, PermissionError):
-                    pass
+            _kill_subtree(stray)
+        for stray in strays:
             try:
                 os.waitpid(stray, 0)
             except ChildProcessError:
+                pass
+
+
+def _kill_subtree(root: int) -> None:
+    todo = [root]
+    while todo:
+        pid = todo.pop()
+        todo += children_of(pid)  # before the kill: a dead process's list is gone
+        for kill in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+            try:
+                kill()
+            except (ProcessLookupError, PermissionError):
                 pass
 
 
@@ -159,6 +195,9 @@ def serve_template(control: socket.socket, mode: str, without: tuple[str, ...] =
 
     for exercise in EXERCISES:
         importlib.import_module(f"grader.probes.{exercise.name}")
+    from grader.worker import devices
+
+    devices.warm_up()
 
     isolation = sandbox.choose(sandbox.detect(without), mode)
     grader_dir = Path(grader.__file__).resolve().parent
