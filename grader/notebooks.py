@@ -116,9 +116,12 @@ def read_cells(path: Path) -> tuple[Cell, ...]:
 
 
 def _read(path: Path) -> bytes:
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_NOTEBOOK_BYTES + 1)
+    from grader import files
+
+    try:  # never through a link, never a pipe or a device (which would block the judge), never a hard link
+        data = files.read_regular(path, MAX_NOTEBOOK_BYTES)
+    except files.UnsafeFile as exc:
+        raise NotebookError(f"{exc}.") from None
     except OSError as exc:
         raise NotebookError(f"cannot be read: {exc.strerror or exc}.") from None
     if len(data) > MAX_NOTEBOOK_BYTES:
@@ -601,8 +604,11 @@ def convert(path: Path) -> NotebookModule:
 
 def notebook_for(directory: Path, exercise: str) -> Path | None:
     """The notebook graded for `exercise` in `directory`: NAME.ipynb, when there is no NAME.py."""
+    from grader import files
+
     notebook = directory / f"{exercise}.ipynb"
-    if (directory / f"{exercise}.py").exists() or not notebook.is_file() or notebook.is_symlink():
+    info = files.lstat(notebook)
+    if files.lstat(directory / f"{exercise}.py") is not None or info is None or files.problem(info):
         return None
     return notebook
 

@@ -17,6 +17,7 @@ made single-line with any command prefix broken, since the reporter prints them 
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import json
 import os
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import Callable, Mapping, TextIO
 
 from grader.report import visible
+from grader.report.text import reveal
 from grader.results import CheckResult, RunResult, SubmissionResult
 
 ERRORS_PER_STEP = 10  # GitHub keeps 10 error annotations per step (50 per job) and drops the rest
@@ -69,7 +71,7 @@ def log_safe(text: str, limit: int) -> str:
     Line breaks and control characters become spaces, and `::` (a command at the start of a
     line) and `##[` (the old command syntax, anywhere in a line) are broken apart.
     """
-    text = re.sub(r"\s+", " ", visible.CONTROL.sub(" ", text)).strip()
+    text = re.sub(r"\s+", " ", visible.CONTROL.sub(" ", reveal(text))).strip()
     text = _COMMAND_PREFIX.sub(lambda m: ": :" if m.group() == "::" else "# #[", text)
     return visible.cap(text, limit)
 
@@ -181,7 +183,7 @@ def annotations(run: RunResult, workspace: Path) -> list[str]:
         properties = {"title": visible.cap(visible.plain(title).replace("\n", " "), TITLE_LIMIT)}
         if loc is not None:
             line = None if visible.in_notebook(loc) else (loc.line or None)
-            properties = {"file": _workspace_path(submission, loc.file, workspace), "line": line, **properties}
+            properties = {"file": visible.plain(_workspace_path(submission, loc.file, workspace)), "line": line, **properties}
         lines.append(command("error", visible.cap(visible.plain(message), ANNOTATION_MESSAGE_LIMIT), **properties))
     if len(items) > len(shown):
         rest = items[len(shown):]
@@ -239,6 +241,7 @@ def render_markdown(submission: SubmissionResult, heading: str = "##") -> str:
         failed = sum(1 for c in exercise.checks if c.status in ("failed", "error"))
         lines.append(f"| `{exercise.name}` | {visible.points(exercise.score)}/{visible.points(exercise.max_score)} | {failed} |")
     lines.append("")
+    lines += [f"*{_md_text(note)}*\n" for note in submission.notes]  # files left out of grading
     shown: set = set()
     for exercise in submission.exercises:
         failed = [c for c in exercise.checks if c.status in ("failed", "error")]
@@ -329,7 +332,10 @@ def write_pages(run: RunResult, directory: Path) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for submission in run.submissions:
-        path = directory / f"{submission.id}.md"
+        name = f"{submission.id}.md"
+        if len(os.fsencode(name)) > 250:  # a 255-byte directory name: keep the page's name under NAME_MAX
+            name = f"{submission.id[:100]}-{hashlib.sha256(submission.id.encode()).hexdigest()[:8]}.md"
+        path = directory / name
         path.write_text(render_markdown(submission, heading="##") + "\n", encoding="utf-8", errors="replace")
         written.append(path)
     return written

@@ -8,7 +8,9 @@ row to a student by the Canvas user id in `ID`, then by `SIS User ID` / `SIS Log
 then by name. We know each learner only by the submission's directory name, so it goes in
 `Student` and in the column `--csv-id` names (`SIS Login ID` by default); `ID` stays blank
 unless that is the column chosen. Cells are written by the csv module (quoting whatever
-needs it), UTF-8, no byte-order mark.
+needs it), UTF-8, no byte-order mark. A cell that a spreadsheet would run as a formula
+(`=HYPERLINK(...)` as a directory name) gets a leading `'`, and bidi controls and bytes that
+were not UTF-8 are written as visible escapes (`grader.report.text`).
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ import csv
 from pathlib import Path
 
 from grader.report import visible
+from grader.report.text import spreadsheet_cell
 from grader.results import RunResult
 
 STUDENT_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
@@ -50,6 +53,11 @@ def gradebook_rows(run: RunResult, titles: dict[str, str] | None = None, id_colu
     return rows
 
 
+def safe_rows(rows: list[list[str]]) -> list[list[str]]:
+    """Every cell inert: no formula, no control character, nothing that reorders the text."""
+    return [[spreadsheet_cell(visible.plain(cell)) for cell in row] for row in rows]
+
+
 def write_gradebook(run: RunResult, path: Path, titles: dict[str, str] | None = None, id_column: str = "sis-login") -> None:
     with open(path, "w", encoding="utf-8", errors="replace", newline="") as f:
-        csv.writer(f, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n").writerows(gradebook_rows(run, titles, id_column))
+        csv.writer(f, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n").writerows(safe_rows(gradebook_rows(run, titles, id_column)))

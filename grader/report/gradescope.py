@@ -55,6 +55,7 @@ def gradescope_results(submission: SubmissionResult, execution_time: float | Non
             tests.append(test)
     lines = [f"{visible.points(submission.score)}/{visible.points(submission.max_score)} points."]
     lines += [f"{e.name}: {visible.points(e.score)}/{visible.points(e.max_score)}" for e in submission.exercises]
+    lines += [f"\nNote: {visible.cap(visible.plain(note), 1000)}" for note in submission.notes]  # files left out of grading
     for exercise in submission.exercises:
         if exercise.error:
             lines.append(f"\n{exercise.name} could not be graded: {visible.cap(visible.plain(exercise.error), 1000)}")

@@ -27,7 +27,7 @@ from typing import Any, Iterable
 import jinja2
 
 from grader.report import visible
-from grader.report.text import CONTROL
+from grader.report.text import CONTROL, reveal
 from grader.results import CheckResult, ExerciseResult, RunResult, SubmissionResult
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -53,7 +53,7 @@ HISTOGRAM_BINS = 10
 
 def clip(text: str | None, max_chars: int = MESSAGE_MAX_CHARS, max_lines: int | None = None) -> tuple[str, str]:
     """Learner text without control characters, capped; and a note on what was cut ("" if nothing)."""
-    text = CONTROL.sub("\N{REPLACEMENT CHARACTER}", (text or "").replace("\r\n", "\n"))
+    text = CONTROL.sub("\N{REPLACEMENT CHARACTER}", reveal((text or "").replace("\r\n", "\n")))
     notes = []
     if max_lines is not None:
         lines = text.splitlines()
@@ -290,6 +290,7 @@ def submission_view(run: RunResult, submission: SubmissionResult, instructor: bo
         "duration": f"{submission.duration_s:.1f}",
         "exercises": exercises,
         "not_graded": [e["name"] for e in exercises if e["error"]],
+        "left_out": [short(note, 1000) for note in submission.notes],  # files not graded (links, pipes, the size cap)
         "problems": sorted(problems.items()),
         "skipped": sorted(skipped_reasons.items()),
         "skipped_total": sum(skipped_reasons.values()),
@@ -421,11 +422,16 @@ def check_rates(run: RunResult, instructor: bool) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------------------- rendering
 
 
+def _revealed(value: Any) -> Any:
+    """Every string a template prints: bidi controls and odd bytes shown as escapes, not obeyed."""
+    return reveal(value) if isinstance(value, str) and not isinstance(value, jinja2.runtime.Markup) else value
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True, undefined=jinja2.StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=_revealed,
     )
     env.filters["pct"] = lambda value: "—" if value is None else f"{value:.0f}%"
     env.filters["width"] = lambda value: "0" if value is None else f"{max(0.0, min(100.0, value)):.1f}"

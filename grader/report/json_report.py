@@ -10,7 +10,8 @@ SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "results.schem
 
 
 def write_json(run: RunResult, path: Path) -> None:
-    path.write_text(json.dumps(run.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    # errors="backslashreplace": a lone surrogate (a byte that was not UTF-8) becomes the JSON escape \udcff
+    path.write_text(json.dumps(run.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8", errors="backslashreplace")
 
 
 def load_schema() -> dict:

@@ -16,6 +16,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from grader.report import visible
+from grader.report.text import reveal
 from grader.results import CheckResult, RunResult
 
 # Characters XML 1.0 forbids (most C0 controls, surrogates, U+FFFE/U+FFFF): an XML library
@@ -27,7 +28,7 @@ OUTPUT_LIMIT = 20_000
 
 
 def xml_text(text: str, limit: int | None = None) -> str:
-    text = ILLEGAL_XML.sub("?", text.replace("\r\n", "\n"))
+    text = ILLEGAL_XML.sub("?", reveal(text.replace("\r\n", "\n")))
     return visible.cap(text, limit) if limit else text
 
 
@@ -83,8 +84,9 @@ def render_junit(run: RunResult) -> ET.Element:
                 name = check.title if check.title not in seen else f"{check.title} ({check.id})"  # GitLab drops duplicates
                 seen.add(name)
                 _testcase(suite, classname, name, check)
-            if exercise.error:
-                ET.SubElement(suite, "system-err").text = xml_text(exercise.error, BODY_LIMIT)
+            left_out = submission.notes if exercise is submission.exercises[0] else []  # files not graded, once per submission
+            if exercise.error or left_out:
+                ET.SubElement(suite, "system-err").text = xml_text("\n".join([exercise.error, *left_out]).strip(), BODY_LIMIT)
             totals["tests"] += len(exercise.checks)
             totals["failures"] += counts["failed"]
             totals["errors"] += counts["error"]

@@ -38,6 +38,7 @@ def render_submission(submission: SubmissionResult, verbose: bool = False) -> st
     total = _points(submission.score, submission.max_score)
     head = click.style(terminal_safe(submission.id, 1, 100), bold=True)
     lines = [f"{head}  {total}" + ("  (full marks)" if submission.full_marks else "")]
+    lines += [f"  note: {terminal_safe(note, 1, 400)}" for note in submission.notes]  # files left out of grading
     for exercise in submission.exercises:
         lines.append(f"  {exercise.name:<22} {_points(exercise.score, exercise.max_score)}")
         if exercise.notes:

@@ -7,7 +7,7 @@ number is a channel too) and no printed output (learner code could print its hid
 """
 from __future__ import annotations
 
-from grader.report.text import CONTROL
+from grader.report.text import CONTROL, reveal
 from grader.results import CheckResult, Location
 
 
@@ -37,8 +37,8 @@ def cap(text: str, limit: int, marker: str = " ... [cut]") -> str:
 
 
 def plain(text: str) -> str:
-    """Control characters (escape sequences, CR) and lone surrogates replaced; newlines and tabs kept."""
-    return CONTROL.sub("?", text.replace("\r\n", "\n"))
+    """Control characters (escape sequences, CR) replaced, bidi controls and odd bytes shown escaped; newlines and tabs kept."""
+    return CONTROL.sub("?", reveal(text.replace("\r\n", "\n")))
 
 
 def points(value: float) -> str:
