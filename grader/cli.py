@@ -1,9 +1,11 @@
 """The `grade` command: grade submission directories and report the results."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -25,6 +27,10 @@ from grader.submission import DuplicateSubmissions, Submission, find_submissions
 
 
 SAVE_EVERY_S = 2.0  # how often --json is rewritten during a batch
+# The reference solutions need about 0.7 GiB (torch's CPU build, DataLoader workers; measured
+# with cgroups and with RLIMIT_AS): below 1 GiB a correct submission would lose points.
+MIN_MEMORY_GIB = 1.0
+INTERRUPTED = 130  # the exit status of a run stopped by Ctrl-C, as a shell reports it
 
 
 class GradeGroup(click.Group):
@@ -79,7 +85,7 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="For a batch: print the summary table only, not each submission's report.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores", help="Submissions graded in parallel.")
 @click.option("--isolation", type=click.Choice(["auto", "strict", "none"]), default="auto", show_default=True, help="auto: the strongest sandbox this machine offers; strict: refuse to grade without filesystem or network confinement; none: process separation and limits only.")
-@click.option("--memory", "memory_gib", type=click.FloatRange(min=0.5), default=4.0, show_default=True, help="Memory limit for one submission's code, in GiB.")
+@click.option("--memory", "memory_gib", type=click.FloatRange(min=0.0), default=4.0, show_default=True, help=f"Memory limit for one submission's code, in GiB (at least {MIN_MEMORY_GIB:g}: torch and the checks need that much).")
 @click.option("--resume", is_flag=True, help="With --json FILE: keep the results in FILE of submissions whose files, grader and environment are unchanged.")
 @click.option("--html", "html_dir", type=click.Path(file_okay=False, path_type=Path), help="Write an HTML feedback page per submission into DIR, and for a batch DIR/index.html, a class dashboard.")
 @click.option("--instructor", is_flag=True, help="With --html: show hidden checks' messages, inputs and source too (for instructors, not learners).")
@@ -113,14 +119,21 @@ def run_command(paths: tuple[Path, ...], exercise_names: tuple[str, ...], json_p
     csv_titles = _csv_titles(csv_columns, exercise_names or [e.name for e in EXERCISES])
     exercises = [BY_NAME[n] for n in exercise_names] or list(EXERCISES)
     github = github_report.GitHubActions.start() if github_report.enabled(github_flag) else None  # fences learner text in the log
+    if memory_gib < MIN_MEMORY_GIB:
+        raise click.UsageError(
+            f"--memory {memory_gib:g}: grading needs at least {MIN_MEMORY_GIB:g} GiB per submission (torch and the reference "
+            "solutions take about 0.7 GiB); with less, correct code would fail for want of memory."
+        )
+    _prepare_outputs([json_path, gradescope_path, junit_path, csv_path], [pages_dir, html_dir])
     limits = WorkerLimits(call_timeout_s=timeout, memory_bytes=int(memory_gib * 2**30))
     isolation_report = _isolation(isolation)
     if resume and json_path is None:
         raise click.UsageError("--resume needs --json FILE: the results of the last run are read from there.")
-    results = _grade_all(submissions, exercises, limits, verbose=verbose, quiet=quiet, jobs=jobs, json_path=json_path, resume=resume, started_at=started_at,
-                         learner_view=github is not None, isolation=isolation_report)
+    kept = _previous_results(json_path) if resume else {}
+    results, interrupted = _grade_all(submissions, exercises, limits, verbose=verbose, quiet=quiet, jobs=jobs, json_path=json_path, previous=kept,
+                                      started_at=started_at, learner_view=github is not None, isolation=isolation_report)
 
-    run = _run_result(results, started_at, isolation_report)
+    run = _run_result(_with_kept(results, kept), started_at, isolation_report)
     if verbose or isolation_report.get("missing") or isolation_report.get("mode") == "none":
         click.echo(render_isolation(isolation_report), err=True)
     # Outputs: each is a rendering of `run`; none computes a score of its own.
@@ -143,23 +156,56 @@ def run_command(paths: tuple[Path, ...], exercise_names: tuple[str, ...], json_p
         write_html(run, html_dir, instructor=instructor)
     if verbose:
         click.echo(f"whole run: {time.monotonic() - began:.2f} s")
+    if interrupted:
+        click.echo(f"grade: interrupted: {len(results)} of {len(submissions)} submissions graded; their results are in the outputs.", err=True)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        from grader.batch import end_template
+
+        end_template()  # its workers were reaped as their sessions closed
+        os._exit(INTERRUPTED)  # not sys.exit: nothing at exit may wait for the judge processes just stopped
     sys.exit(0 if all(r.full_marks for r in results) else 1)
+
+
+def _prepare_outputs(files: list[Path | None], folders: list[Path | None]) -> None:
+    """Create the outputs' folders before grading, or refuse now: a run never ends unable to write."""
+    for path in [p.parent for p in files if p is not None] + [p for p in folders if p is not None]:
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise click.UsageError(f"cannot create the folder {path} for the outputs: {exc.strerror or exc}.") from None
+        if not os.access(path, os.W_OK):
+            raise click.UsageError(f"cannot write into {path}: choose an output folder you may write to.")
+    for path in files:
+        if path is not None and path.is_dir():
+            raise click.UsageError(f"{path} is a folder: name a file to write.")
+
+
+def _with_kept(results: list[SubmissionResult], kept: dict[str, SubmissionResult]) -> list[SubmissionResult]:
+    """--resume over some submissions: this run's results in place of theirs, the file's others kept."""
+    if not kept:
+        return results
+    fresh = {r.id: r for r in results}
+    merged = [fresh.pop(id_, result) for id_, result in kept.items()]
+    return merged + [r for r in results if r.id in fresh]
 
 
 def _grade_all(
     submissions: list[Submission], exercises: list, limits: WorkerLimits, *, verbose: bool, quiet: bool, jobs: int,
-    json_path: Path | None, resume: bool, started_at: str, learner_view: bool = False, isolation: dict | None = None,
-) -> list[SubmissionResult]:
+    json_path: Path | None, previous: dict[str, SubmissionResult], started_at: str, learner_view: bool = False, isolation: dict | None = None,
+) -> tuple[list[SubmissionResult], bool]:
     """Grade every submission, in parallel for a batch, writing --json as results arrive.
 
     For a single submission (or one job) the warm template is started before the judge
-    imports torch and pytest, so that the two imports run side by side.
+    imports torch and pytest, so that the two imports run side by side. Returns the results
+    in the submissions' order and whether Ctrl-C stopped the run (then only those finished).
     """
     from grader.launcher import default_launcher
 
     mode = (isolation or {}).get("mode", "auto")
     if len(submissions) == 1 or jobs == 1:
-        default_launcher(mode).start()
+        with _sigint_ignored():  # the template inherits it: Ctrl-C is ours to handle, it reaps the workers
+            default_launcher(mode).start()
     import torch
 
     from grader.batch import grade_many, grader_fingerprint, submission_fingerprint
@@ -168,7 +214,6 @@ def _grade_all(
     grader_hash = grader_fingerprint()
     environment = f"torch {torch.__version__}; cuda {torch.cuda.is_available()}; limits {limits}; isolation {mode}"
     fingerprints = {s.id: submission_fingerprint(s, exercises, grader_hash, environment) for s in submissions} if json_path else {}
-    previous = _previous_results(json_path) if resume else {}
 
     def reuse(submission: Submission) -> SubmissionResult | None:
         kept = previous.get(submission.id)
@@ -178,25 +223,48 @@ def _grade_all(
     progress = Progress(len(submissions)) if batch else None
     last_saved = time.monotonic()
     finished: dict[int, SubmissionResult] = {}
-    for index, result in grade_many(submissions, exercises, limits, jobs, reuse, mode):
-        reused = result is previous.get(result.id)
+
+    def record(index: int, result: SubmissionResult) -> None:
         result.fingerprint = fingerprints.get(result.id, "")
         finished[index] = result
-        if progress is not None:
-            progress.advance(result, reused)
-        if json_path is not None and time.monotonic() - last_saved >= SAVE_EVERY_S:
-            # written as results arrive (at most every few seconds), so an interrupted batch keeps its work
-            write_json(_run_result([finished[i] for i in sorted(finished)], started_at, isolation), json_path)
-            last_saved = time.monotonic()
-        if not batch:
-            click.echo(render_submission(redacted(result) if learner_view else result, verbose) + "\n")
-    results = [finished[i] for i in range(len(submissions))]
+
+    batch_run = grade_many(submissions, exercises, limits, jobs, reuse, mode)
+    interrupted = False
+    try:
+        for index, result in batch_run:
+            reused = result is previous.get(result.id)
+            record(index, result)
+            if progress is not None:
+                progress.advance(result, reused)
+            if json_path is not None and time.monotonic() - last_saved >= SAVE_EVERY_S:
+                # written as results arrive (at most every few seconds), so an interrupted batch keeps its work
+                write_json(_run_result(_with_kept([finished[i] for i in sorted(finished)], previous), started_at, isolation), json_path)
+                last_saved = time.monotonic()
+            if not batch:
+                click.echo(render_submission(redacted(result) if learner_view else result, verbose) + "\n")
+    except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, lambda *_: os._exit(INTERRUPTED))  # a second Ctrl-C: out at once
+        interrupted = True
+        for index, result in batch_run.stop():  # finished in a judge process, not yet taken
+            record(index, result)
+        click.echo("\ngrade: interrupted (Ctrl-C): stopping; writing the finished results (Ctrl-C again to quit now).", err=True)
+    results = [finished[i] for i in sorted(finished)]
     if batch:
         if not quiet:
             for result in results:
                 click.echo(render_submission(redacted(result) if learner_view else result, verbose) + "\n")
         click.echo(render_table(results))
-    return results
+    return results, interrupted
+
+
+@contextlib.contextmanager
+def _sigint_ignored():
+    """SIGINT ignored while starting a process, which keeps ignoring it (Python leaves an ignored SIGINT alone)."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _previous_results(json_path: Path | None) -> dict[str, SubmissionResult]:
