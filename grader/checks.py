@@ -49,10 +49,6 @@ class CheckFailed(Exception):
         self.cause = cause  # checks failing with the same cause are explained once (see results.CheckResult.cause)
 
 
-class ValuesNeeded(Exception):
-    """On the meta device, the learner's code read a tensor's value: legitimate, but not checkable there."""
-
-
 def fail(
     message: str, location: Location | None = None, category: str = "wrong result", detail: dict[str, Any] | None = None, cause: str = "",
 ) -> None:
@@ -94,8 +90,6 @@ class LearnerClient:
         """
         reply = self.reply(probe, **args)
         if not reply.ok:
-            if (reply.error or {}).get("values_needed"):
-                raise ValuesNeeded()
             raise_error(reply, context)
         return reply.value
 

@@ -207,7 +207,9 @@ def expect_same_batches(actual: Any, expected: list[Any], what: str) -> None:
                 hint = f" The batch has the keys {sorted(got)}; expected {sorted(want)}."
             elif repr(sorted(map(repr, _flatten(got)))) == repr(sorted(map(repr, _flatten(want)))):
                 hint = " It holds the right samples in a different order: return the sample at the index you are given."
-            fail(f"{what}: batch {index} differs from the reference DataLoader's. Expected {shown_want}, got {shown_got}.{hint}", category="batches differ from the reference")
+            cause = f"sample keys {sorted(got)}" if isinstance(got, dict) and isinstance(want, dict) and set(got) != set(want) else ""
+            fail(f"{what}: batch {index} differs from the reference DataLoader's. Expected {shown_want}, got {shown_got}.{hint}",
+                 category="batches differ from the reference", cause=cause)
     fail(f"{what}: {len(observed)} batches instead of the reference DataLoader's {len(wanted)}.", category="batches differ from the reference")
 
 

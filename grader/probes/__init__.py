@@ -43,7 +43,14 @@ def build(learner: Learner, cls: type, label: str, *args: Any, **kwargs: Any) ->
 
 
 def set_attribute(learner: Learner, obj: Any, name: str, value: Any) -> None:
-    """Set a contract attribute to the judge's value (through the learner's own __setattr__)."""
+    """Set a contract attribute to the judge's value (through the learner's own __setattr__).
+
+    Where the learner registered a plain-tensor attribute as an nn.Parameter (a mistake the
+    __init__ checks name), it is unregistered first, so that the other methods are tested
+    on the contract's form.
+    """
+    if isinstance(value, torch.Tensor) and not isinstance(value, nn.Parameter) and isinstance(optional_attribute(obj, name), nn.Parameter):
+        learner.call(f"replacing the nn.Parameter self.{name}", delattr, obj, name)
     learner.call(f"setting self.{name}", setattr, obj, name, value)
 
 

@@ -57,6 +57,7 @@ def probe_two_datasets(learner: Learner, first: tuple[list[str], list[str]], sec
 
 def probe_loader(learner: Learner, text: list[str], labels: Any, options: dict[str, Any]) -> list[Any]:
     dataset = construct(learner, text, labels)
+    learner.point_at(getattr(type(dataset), "__getitem__", None))  # what a loader mostly calls
     if options.get("context") == "spawn":
         data = pickled(learner, dataset)
         with fresh_import(learner):

@@ -6,6 +6,7 @@ from typing import Any
 import torch
 
 from grader.probes import build, optional_attribute, set_attribute, shares_memory
+from grader.worker.devices import running_on
 from grader.worker.learner import Learner
 from grader.worker.traps import autograd_forbidden
 
@@ -21,7 +22,7 @@ def construct(learner: Learner, dim: int, lr: Any, device: str | None, *, fallba
     """The learner's model from their own __init__; `lr=None` leaves the default in place."""
     cls = learner.cls(MODULE, CLASS)
     kwargs = {"device": device} if lr is None else {"lr": lr, "device": device}
-    with autograd_forbidden():
+    with autograd_forbidden(), running_on(device):
         if fallback:
             return build(learner, cls, constructor_label(dim, lr, device), dim, **kwargs)
         return learner.call(constructor_label(dim, lr, device), cls, dim, **kwargs)
@@ -58,12 +59,13 @@ def probe_construct(learner: Learner, dim: int, lr: Any, device: str | None) -> 
 
 def probe_sigmoid(learner: Learner, z: torch.Tensor, device: str) -> Any:
     model = injected(learner, torch.zeros(1, 1), torch.zeros(()), device)
-    return learner.call(f"{CLASS}.sigmoid", model.sigmoid, z.to(device))
+    with running_on(device):
+        return learner.call(f"{CLASS}.sigmoid", model.sigmoid, z.to(device))
 
 
 def probe_forward(learner: Learner, w: torch.Tensor, b: torch.Tensor, x: torch.Tensor, device: str) -> Any:
     model = injected(learner, w, b, device)
-    with torch.no_grad():
+    with torch.no_grad(), running_on(device):
         return learner.call(f"{CLASS}.forward", model.forward, x.to(device))
 
 
@@ -73,7 +75,7 @@ def probe_backward(
     """Run backward `calls` times on the judge's reference yhat, with autograd off and trapped."""
     model = injected(learner, w, b, device)
     grads, returned = [], None
-    with autograd_forbidden():
+    with autograd_forbidden(), running_on(device):
         for _ in range(calls):
             returned = learner.call(f"{CLASS}.backward", model.backward, x.to(device), yhat.to(device), y.to(device))
             grads.append(clone(optional_attribute(model, "grads")))
@@ -87,7 +89,7 @@ def probe_backward(
 def probe_optimize(learner: Learner, w: torch.Tensor, b: torch.Tensor, dw: torch.Tensor, db: torch.Tensor, lr: Any, device: str) -> dict[str, Any]:
     model = injected(learner, w, b, device, lr)
     set_attribute(learner, model, "grads", {"dw": dw.to(device), "db": db.to(device)})
-    with autograd_forbidden():
+    with autograd_forbidden(), running_on(device):
         learner.call(f"{CLASS}.optimize", model.optimize)
     return {"w": optional_attribute(model, "w"), "b": optional_attribute(model, "b")}
 
@@ -97,7 +99,7 @@ def probe_train(learner: Learner, x: torch.Tensor, y: torch.Tensor, lr: float, s
     model = construct(learner, x.shape[0], lr, device)
     history = []
     x, y = x.to(device), y.to(device)
-    with autograd_forbidden():
+    with autograd_forbidden(), running_on(device):
         for _ in range(steps):
             yhat = learner.call(f"{CLASS}.forward", model.forward, x)
             learner.call(f"{CLASS}.backward", model.backward, x, yhat, y)

@@ -7,6 +7,7 @@ import torch
 from torch import nn
 
 from grader.probes import build, optional_attribute, parameter, set_attribute
+from grader.worker.devices import running_on
 from grader.worker.learner import Learner, LearnerError, ProbeFailure
 
 MODULE, CLASS = "my_linear", "MyLinear"
@@ -56,7 +57,8 @@ def probe_seeded_weights(learner: Learner, in_features: int, out_features: int, 
 
 def probe_forward(learner: Learner, weights: torch.Tensor, bias: torch.Tensor | None, x: torch.Tensor, device: str) -> Any:
     module = injected(learner, weights, bias, device)
-    return learner.call(f"{CLASS}.forward", module.forward, x.to(device))
+    with running_on(device):
+        return learner.call(f"{CLASS}.forward", module.forward, x.to(device))
 
 
 def probe_gradients(
@@ -65,14 +67,15 @@ def probe_gradients(
     """Backpropagate `sum(forward(x) * grad_output)` and report each leaf's gradient."""
     module = injected(learner, weights, bias, device)
     x = x.to(device).requires_grad_(True)
-    output = learner.call(f"{CLASS}.forward", module.forward, x)
-    if not isinstance(output, torch.Tensor):
-        return {"output": output}
-    if not output.requires_grad:
-        return {"output": output, "detached": True}
-    if tuple(output.shape) != tuple(grad_output.shape):
-        return {"output": output}
-    learner.call("loss.backward() through the result of your forward", lambda: (output * grad_output.to(device)).sum().backward())
+    with running_on(device):
+        output = learner.call(f"{CLASS}.forward", module.forward, x)
+        if not isinstance(output, torch.Tensor):
+            return {"output": output}
+        if not output.requires_grad:
+            return {"output": output, "detached": True}
+        if tuple(output.shape) != tuple(grad_output.shape):
+            return {"output": output}
+        learner.call("loss.backward() through the result of your forward", lambda: (output * grad_output.to(device)).sum().backward())
     return {
         "output": output,
         "weights": learner.call(f"{CLASS}.weights.grad", lambda: module.weights.grad),
@@ -105,20 +108,21 @@ def probe_train(
     parameters = learner.call(f"{CLASS}.weights and .bias", lambda: [module.weights, module.bias])
     x, target = x.to(device), target.to(device)
     losses, outputs, steps_taken = [], [], []
-    for _ in range(steps):
-        for p in parameters:
-            p.grad = None
-        output = learner.call(f"{CLASS}.forward", module, x)
-        if not isinstance(output, torch.Tensor) or not output.requires_grad:
-            raise ProbeFailure("training", f"training stopped: forward returned {'a tensor that autograd cannot differentiate' if isinstance(output, torch.Tensor) else type(output).__name__}, so loss.backward() has nothing to work on")
-        outputs.append(output.detach().clone())
-        loss = learner.call("the loss of your forward's result", lambda: ((output - target) ** 2).mean())
-        learner.call("loss.backward() through the result of your forward", loss.backward)
-        for name, p in zip(("weights", "bias"), parameters):
-            if p.grad is None:
-                raise ProbeFailure("training", f"training stopped: after loss.backward(), {name}.grad is None, so forward does not use self.{name} in a way autograd can follow (no .data, no .detach(), requires_grad left on)")
-        learner.call("a gradient-descent step on your module's parameters", sgd_step, parameters, lr)
-        steps_taken.append({"weights": parameters[0].detach().clone(), "bias": parameters[1].detach().clone()})
-        if device != "meta":
-            losses.append(loss.detach().item())
+    with running_on(device):
+        for _ in range(steps):
+            for p in parameters:
+                p.grad = None
+            output = learner.call(f"{CLASS}.forward", module, x)
+            if not isinstance(output, torch.Tensor) or not output.requires_grad:
+                raise ProbeFailure("training", f"training stopped: forward returned {'a tensor that autograd cannot differentiate' if isinstance(output, torch.Tensor) else type(output).__name__}, so loss.backward() has nothing to work on")
+            outputs.append(output.detach().clone())
+            loss = learner.call("the loss of your forward's result", lambda: ((output - target) ** 2).mean())
+            learner.call("loss.backward() through the result of your forward", loss.backward)
+            for name, p in zip(("weights", "bias"), parameters):
+                if p.grad is None:
+                    raise ProbeFailure("training", f"training stopped: after loss.backward(), {name}.grad is None, so forward does not use self.{name} in a way autograd can follow (no .data, no .detach(), requires_grad left on)")
+            learner.call("a gradient-descent step on your module's parameters", sgd_step, parameters, lr)
+            steps_taken.append({"weights": parameters[0].detach().clone(), "bias": parameters[1].detach().clone()})
+            if device != "meta":
+                losses.append(loss.detach().item())
     return {"weights": parameters[0], "bias": parameters[1], "losses": losses, "outputs": outputs, "steps": steps_taken}

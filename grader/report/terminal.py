@@ -5,7 +5,7 @@ import textwrap
 
 import click
 
-from grader.report import visible
+from grader.report import causes, visible
 from grader.report.text import terminal_safe
 from grader.results import CheckResult, SubmissionResult
 
@@ -16,11 +16,11 @@ def _points(score: float, max_score: float) -> str:
     return f"{visible.points(score)}/{visible.points(max_score)}"
 
 
-def _check_lines(check: CheckResult, same_as_above: bool = False) -> list[str]:
+def _check_lines(check: CheckResult) -> list[str]:
     word, colour = MARKS[check.status]
     lines = [f"    {click.style(word, fg=colour, bold=True)} {terminal_safe(check.title, 1, 200)}  {_points(check.score, check.max_score)}"]
-    if same_as_above:
-        return lines + ["         (the same reason as above)"]
+    if check.status == "passed":
+        return lines
     body = terminal_safe(check.message, 10, 1500)
     for paragraph in body.splitlines():
         lines += textwrap.wrap(paragraph, width=100, initial_indent="         ", subsequent_indent="         ")
@@ -41,18 +41,22 @@ def render_submission(submission: SubmissionResult, verbose: bool = False) -> st
     lines += [f"  note: {terminal_safe(note, 1, 400)}" for note in submission.notes]  # files left out of grading
     for exercise in submission.exercises:
         lines.append(f"  {exercise.name:<22} {_points(exercise.score, exercise.max_score)}")
-        if exercise.notes:
+        if exercise.notes and exercise.score < exercise.max_score:  # what a notebook left out matters only when points are lost
             lines.append("    notes (only definitions are graded):")
             lines += ["      " + terminal_safe(note, 1, 200) for note in exercise.notes]
         if exercise.error:
             lines += textwrap.wrap(terminal_safe(exercise.error, 5, 800), width=100, initial_indent="    ", subsequent_indent="    ")
             continue
-        previous = None
-        for check in exercise.checks:
-            if check.status in ("failed", "error") or (verbose and check.status != "skipped"):
-                reason = (check.status, check.message, check.location.label if check.location else "") if check.status != "passed" else None
-                lines += _check_lines(check, same_as_above=reason is not None and reason == previous and not check.output.strip())
-                previous = reason
+        if verbose:
+            lines += [line for check in exercise.checks if check.status == "passed" for line in _check_lines(check)]
+        for explanation in causes.explained_once(exercise.checks):
+            lines += _check_lines(explanation.check)
+            if explanation.also:
+                titles = terminal_safe(causes.titles(explanation.also), 1, 600)
+                lost = visible.points(explanation.points_lost)
+                count = len(explanation.also)
+                lines += textwrap.wrap(f"the same reason failed {count} more check{'s' if count > 1 else ''} ({lost} points in all): {titles}", width=100,
+                                       initial_indent="         ", subsequent_indent="           ")
     skipped = [c for e in submission.exercises for c in e.checks if c.status == "skipped"]
     if skipped:
         reasons = sorted({c.message.removeprefix("not run: ") for c in skipped})

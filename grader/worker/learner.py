@@ -13,7 +13,6 @@ import traceback
 from types import ModuleType
 from typing import Any, Callable
 
-from grader.worker.devices import values_needed
 from grader.worker.traps import ForbiddenCall
 
 MAX_MESSAGE_CHARS = 2000
@@ -133,7 +132,6 @@ def describe_exception(exc: BaseException, submission_dir: str) -> dict[str, Any
         # torch raises NotImplementedError too (a meta tensor copied out): only the learner's own is a stub
         "not_implemented": isinstance(exc, NotImplementedError) and _raised_by_learner(exc, submission_dir),
         "forbidden": exc.name if isinstance(exc, ForbiddenCall) else None,
-        "values_needed": values_needed(exc),
     }
 
 
@@ -200,6 +198,10 @@ class Learner:
             similar=close,
             classes=classes[:20],
         )
+
+    def point_at(self, fn: Any) -> None:
+        """Name `fn` (a learner's method) as the place a failure of what follows points to."""
+        self.last_called = where_defined(fn, self.submission_dir) or self.last_called
 
     def call(self, during: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Call learner code; any exception becomes a LearnerError that names `during`."""

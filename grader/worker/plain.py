@@ -39,8 +39,9 @@ def to_plain(value: Any, depth: int = 0) -> Any:
         return {OBJECT_MARK: "nested too deeply"}
     if value is None or type(value) in (bool, int, float):
         return value
-    if type(value) is str:
-        return value if len(value) <= MAX_STRING else value[:MAX_STRING]
+    if isinstance(value, str):  # a str subclass (numpy's str_) is a string too: sent as a plain copy
+        text = str.__str__(value)
+        return text if len(text) <= MAX_STRING else text[:MAX_STRING]
     if isinstance(value, torch.Tensor):
         return describe_tensor(value)
     if type(value) in (list, tuple):
