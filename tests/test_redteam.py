@@ -302,6 +302,16 @@ def test_attack(mode, case, corpus_run, request):
     texts = " ".join([*record["attacker"]["messages"].values(), *record["attacker"]["errors"].values()])
     for pattern in spec.get("message", []):
         assert re.search(pattern, texts), f"expected a message matching {pattern!r}, got: {texts[:2000]}"
+    for pattern in spec.get("notes", []):
+        assert any(re.search(pattern, note) for note in record["attacker"]["notes"]), f"expected a note matching {pattern!r}: {record['attacker']['notes']}"
+    if "submission_name" in spec:
+        shown = record["attacker"]["id"]
+        assert shown.isprintable() and not re.search("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\u0085]", shown), shown
+    if spec.get("reports"):
+        reports = record["reports"]
+        assert reports["failed"] == {}, f"reports that could not be written: {reports['failed']}"
+        assert reports["invisible"] == [], f"reports with bidi controls, line separators or raw bytes in them: {reports['invisible']}"
+        assert reports["formulas"] == [], f"CSV cells a spreadsheet would run: {reports['formulas']}"
     if "output_cap" in spec:
         assert max(record["attacker"]["output_sizes"]) <= spec["output_cap"]
     if "message_cap" in spec:

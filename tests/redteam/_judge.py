@@ -275,10 +275,13 @@ def stage_case(case_dir: Path, target: Path, spec: dict, values: dict[str, str],
         (target / renames.get(path.name, path.name)).write_bytes(substitute(path.read_bytes(), values))
     for name in spec.get("remove", []):
         (target / name).unlink(missing_ok=True)
-    if (case_dir / "generate.py").exists():
+    if (case_dir / "generate.py").exists():  # trees git cannot hold: pipes, hard links, odd names, deep paths
+        import inspect
+
         namespace: dict = {}
         exec(compile((case_dir / "generate.py").read_text(), str(case_dir / "generate.py"), "exec"), namespace)
-        namespace["generate"](target)
+        generate = namespace["generate"]
+        generate(target, values) if len(inspect.signature(generate).parameters) > 1 else generate(target)
     for name, link_target in spec.get("symlinks", {}).items():
         (target / name).unlink(missing_ok=True)
         os.symlink(substitute(link_target.encode(), values).decode(), target / name)
@@ -315,6 +318,43 @@ def summarize(result) -> dict:
         "output_sizes": [len(c["output"]) for e in data["exercises"] for c in e["checks"]],
         "output": "".join(c["output"] for e in data["exercises"] for c in e["checks"])[:100_000],
     }
+
+
+def render_reports(result, folder: Path) -> dict:
+    """Every report of the attacker's result, written and read back: what failed, what a reader would obey."""
+    import csv
+
+    from grader.report import github, gradebook_csv, gradescope, html, json_report, junit, terminal
+    from grader.report.text import INVISIBLE
+    from grader.results import RunResult
+
+    folder.mkdir(parents=True, exist_ok=True)
+    run = RunResult(submissions=[result], grader_version="redteam", torch_version="-", devices=["cpu"], started_at="2026-01-01T00:00:00+00:00")
+    writers = {
+        "terminal.txt": lambda p: p.write_text(terminal.render_submission(result, True) + terminal.render_table([result]), encoding="utf-8"),
+        "results.json": lambda p: json_report.write_json(run, p),
+        "grades.csv": lambda p: gradebook_csv.write_gradebook(run, p),
+        "junit.xml": lambda p: junit.write_junit(run, p),
+        "gradescope.json": lambda p: gradescope.write_gradescope(run, p),
+        "summary.md": lambda p: p.write_text(github.render_summary(run) + "\n".join(github.annotations(run, folder)), encoding="utf-8"),
+        "payload.json": lambda p: p.write_text(json.dumps(github.classroom_payload(run), ensure_ascii=False), encoding="utf-8"),
+        "html": lambda p: html.write_html(run, p),
+        "pages": lambda p: github.write_pages(run, p),
+    }
+    report: dict = {"failed": {}, "invisible": [], "formulas": []}
+    for name, write in writers.items():
+        try:
+            write(folder / name)
+        except Exception as exc:  # recorded: the test fails
+            report["failed"][name] = f"{type(exc).__name__}: {exc}"
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != "results.json"):  # --json is data, not shown
+        text = path.read_bytes().decode("utf-8", errors="surrogateescape")
+        if INVISIBLE.search(text) or any("\udc80" <= c <= "\udcff" for c in text):
+            report["invisible"].append(str(path.relative_to(folder)))
+    if (folder / "grades.csv").exists():
+        with open(folder / "grades.csv", encoding="utf-8", newline="") as handle:
+            report["formulas"] = [cell for row in csv.reader(handle) for cell in row if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    return report
 
 
 def main() -> None:
@@ -387,7 +427,7 @@ def main() -> None:
             "__INSTRUCTOR_HOME__": str(home), "__COURSE_DIR__": str(course), "__BATCH_DIR__": str(batch),
             "__INSTALL_DIR__": str(install),
         }
-        attacker_dir = batch / name
+        attacker_dir = batch / spec.get("submission_name", name)  # a folder name git cannot hold (bytes, bidi, newlines)
         stage_case(Path(case["dir"]), attacker_dir, spec, values, pristine / "install" / "solutions")
         stage_victim(batch / "victim", pristine / "install" / "solutions", secrets["victim"])
         listener.ensure_agent_socket()
@@ -400,7 +440,9 @@ def main() -> None:
         attacker_limits = WorkerLimits(**{**config["limits"], **spec.get("limits", {})})
         signal.alarm(CASE_DEADLINE_S)
         try:
-            submission = Submission(name, attacker_dir)
+            from grader.submission import submission_id
+
+            submission = Submission(submission_id(attacker_dir) if "submission_name" in spec else name, attacker_dir)
             attacker = grade_submission(submission, None, attacker_limits, session=WorkerSession(attacker_dir, attacker_limits, launcher=launcher), checks=checks)
             signal.alarm(0)
             record["completed"] = True
@@ -414,6 +456,10 @@ def main() -> None:
         record["attacker_s"] = round(time.monotonic() - began, 2)
         if attacker is not None:
             record["attacker"] = summarize(attacker)
+            record["attacker"]["id"] = attacker.id
+            record["attacker"]["notes"] = list(attacker.notes)
+            if spec.get("reports"):
+                record["reports"] = render_reports(attacker, root / "reports" / token)
         # Processes left behind: give the template's sweep a moment, then look.
         deadline = time.monotonic() + 2.0
         while True:
