@@ -164,6 +164,11 @@ def run_command(paths: tuple[Path, ...], exercise_names: tuple[str, ...], json_p
 
         end_template()  # its workers were reaped as their sessions closed
         os._exit(INTERRUPTED)  # not sys.exit: nothing at exit may wait for the judge processes just stopped
+    faults = [f"{r.id}: {c.id}" for r in results for e in r.exercises for c in e.checks if c.grader_fault]
+    if faults:  # scored as if the check did not exist; the instructor must hear of it
+        click.echo(f"grade: the grader could not finish {len(faults)} check(s), left out of every score: {'; '.join(faults[:5])}"
+                   f"{' ...' if len(faults) > 5 else ''}. This is a bug in the grader, not in the submissions.", err=True)
+        sys.exit(3)
     sys.exit(0 if all(r.full_marks for r in results) else 1)
 
 

@@ -27,7 +27,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Mapping, TextIO
 
-from grader.report import visible
+from grader.report import causes, visible
 from grader.report.text import reveal
 from grader.results import CheckResult, RunResult, SubmissionResult
 
@@ -251,7 +251,12 @@ def render_markdown(submission: SubmissionResult, heading: str = "##") -> str:
         if exercise.error:
             lines += [_fenced(visible.cap(visible.plain(exercise.error), 2000)), ""]
             continue
-        lines += [_check_markdown(c, shown) for c in failed]
+        for explanation in causes.explained_once(exercise.checks):
+            lines.append(_check_markdown(explanation.check, shown))
+            if explanation.also:
+                count = len(explanation.also)
+                lines += [f"The same reason failed {count} more check{'s' if count > 1 else ''} "
+                          f"({visible.points(explanation.points_lost)} points in all): {_md_text(causes.titles(explanation.also))}", ""]
     for exercise in submission.exercises:
         lines += [f"*`{exercise.name}`: {_md_text(note)}*\n" for note in visible.notes(exercise)]
     skipped = [c for e in submission.exercises for c in e.checks if c.status == "skipped"]

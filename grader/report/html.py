@@ -26,7 +26,7 @@ from typing import Any, Iterable
 
 import jinja2
 
-from grader.report import visible
+from grader.report import causes, visible
 from grader.report.text import CONTROL, reveal
 from grader.results import CheckResult, ExerciseResult, RunResult, SubmissionResult
 
@@ -223,7 +223,7 @@ def check_view(check: CheckResult, exercise: ExerciseResult, instructor: bool, a
         "category": short(check.category, 200) if failing else "",
         "device": check.device or "",
         "duration": f"{check.duration_s:.2f}",
-        "message": "", "message_cut": "", "same_as_exercise_error": False,
+        "message": "", "message_cut": "", "same_as_exercise_error": False, "same_cause_as": None,
         "location": None, "output": "", "output_cut": "", "tensor": None, "detail": "",
         "problem": failing and check.category in PROBLEM_CATEGORIES,
     }
@@ -261,16 +261,25 @@ def submission_view(run: RunResult, submission: SubmissionResult, instructor: bo
     skipped_reasons: Counter[str] = Counter()
     for exercise in submission.exercises:
         seen_places: dict = {}
-        checks = []
+        checks, not_run = [], []
         counts: Counter[str] = Counter()
+        explained_by = causes.followers(exercise.checks)
+        anchors: dict[int, str] = {}
         for check in exercise.checks:
             counter += 1
-            view = check_view(check, exercise, instructor, f"check-{counter}", seen_places)
+            anchors[id(check)] = f"check-{counter}"
             counts[check.status] += 1
+            if check.status == "skipped":  # one line per exercise, not a card per check
+                skipped_reasons[short(check.message, 200) or "not run"] += 1
+                not_run.append(check)
+                continue
+            view = check_view(check, exercise, instructor, anchors[id(check)], seen_places)
+            leader = explained_by.get(id(check))
+            if leader is not None:  # explained once, by the first check that met the same cause
+                view.update(message="", message_cut="", location=None, output="", output_cut="", tensor=None, detail="",
+                            same_cause_as={"anchor": anchors[id(leader)], "title": short(leader.title, 300)})
             if view["problem"]:
                 problems[check.category] += 1
-            if check.status == "skipped":
-                skipped_reasons[short(check.message, 200) or "not run"] += 1
             checks.append(view)
         error, error_cut = clip(exercise.error)
         exercises.append({
@@ -278,8 +287,10 @@ def submission_view(run: RunResult, submission: SubmissionResult, instructor: bo
             "score": points(exercise.score), "max_score": points(exercise.max_score),
             "percent": percent(exercise.score, exercise.max_score),
             # checks not run (no GPU) after those that ran, so that they do not split the failures
-            "error": error, "error_cut": error_cut, "checks": sorted(checks, key=lambda view: view["status"]["name"] == "skipped"),
-            "notes": [short(note, 1000) for note in exercise.notes],
+            "error": error, "error_cut": error_cut, "checks": checks,
+            "not_run": {"count": len(not_run), "titles": short(causes.titles(not_run, limit=20), 2000),
+                        "reasons": sorted({short(c.message, 200) for c in not_run})} if not_run else None,
+            "notes": [short(note, 1000) for note in visible.notes(exercise)],
             "counts": {s: counts.get(s, 0) for s in STATUS},
         })
     return {
@@ -336,11 +347,13 @@ def dashboard_view(run: RunResult, names: list[str], instructor: bool) -> dict[s
             "failed": statuses.get("failed", 0) + statuses.get("error", 0),
             "notes": notes,
         })
+    rates = check_rates(run, instructor)
     return {
         "count": len(run.submissions),
         "full_marks": sum(1 for s in submissions if s["full_marks"]),
         "histogram": histogram(run.submissions),
-        "checks": check_rates(run, instructor),
+        "checks": [c for c in rates if c["counted"]],
+        "not_run": [c["title"] for c in rates if not c["counted"]],  # folded into one line
         "submissions": submissions,
     }
 

@@ -41,9 +41,9 @@ def render_submission(submission: SubmissionResult, verbose: bool = False) -> st
     lines += [f"  note: {terminal_safe(note, 1, 400)}" for note in submission.notes]  # files left out of grading
     for exercise in submission.exercises:
         lines.append(f"  {exercise.name:<22} {_points(exercise.score, exercise.max_score)}")
-        if exercise.notes and exercise.score < exercise.max_score:  # what a notebook left out matters only when points are lost
+        if visible.notes(exercise):
             lines.append("    notes (only definitions are graded):")
-            lines += ["      " + terminal_safe(note, 1, 200) for note in exercise.notes]
+            lines += ["      " + terminal_safe(note, 1, 200) for note in visible.notes(exercise)]
         if exercise.error:
             lines += textwrap.wrap(terminal_safe(exercise.error, 5, 800), width=100, initial_indent="    ", subsequent_indent="    ")
             continue

@@ -76,7 +76,12 @@ def in_notebook(loc: Location | None) -> bool:
 
 
 def notes(exercise) -> list[str]:
-    """Notes about how an exercise was read (e.g. notebook code that was not run)."""
+    """Notes about how an exercise was read (e.g. notebook code that was not run), where points were lost.
+
+    At full marks what a notebook left out cost nothing, and repeating it on every run is noise.
+    """
+    if exercise.score >= exercise.max_score:
+        return []
     return list(getattr(exercise, "notes", None) or [])
 
 
