@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import grader
+from grader import settings
 
 SAFE_ENV_KEYS = ("PATH", "LANG", "LC_ALL", "TZ", "CUDA_VISIBLE_DEVICES", "SYSTEMROOT")
 MAX_RESTARTS = 3
@@ -58,6 +59,9 @@ class Launcher:
         self._broken: str | None = None
         self.restarts = 0
         self.info: dict[str, Any] = {}
+        self.tampering: list[str] = []  # what submissions changed in the judge or the template, for the record
+        self._judge_settings: settings.Settings | None = None
+        self._template_settings: settings.Settings | None = None
 
     def start(self) -> None:
         """Start the template without waiting for it to finish importing torch."""
@@ -67,6 +71,8 @@ class Launcher:
             from grader.worker.sandbox import set_dumpable
 
             set_dumpable(False)  # the judge: a worker of the same non-root user cannot read its memory
+            if self._judge_settings is None:
+                self._judge_settings = settings.read(os.getpid())
             ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
             self._process = subprocess.Popen(
                 [sys.executable, "-s", "-m", "grader.worker.template", "--control-fd", str(theirs.fileno()), "--isolation", self.isolation],
@@ -108,6 +114,7 @@ class Launcher:
                 self._broken = f"the worker template did not start ({type(exc).__name__}: {exc})"
                 raise LauncherError(self._broken) from None
             self._ready = True
+            self._template_settings = settings.read(self._process.pid) if self._process is not None else None
 
     def launch(self, workdir: Path, output_path: Path, sandbox: dict[str, Any]) -> LaunchedWorker:
         """Fork a fresh worker for `workdir`; its stdout and stderr go to `output_path`."""
@@ -139,11 +146,59 @@ class Launcher:
         self.start()
 
     def reap(self, pid: int) -> dict[str, Any]:
-        """Kill the worker's process group and leftovers; its exit status and whether it ran out of memory."""
+        """Kill the worker's process group and leftovers; its exit status and whether it ran out of memory.
+
+        Then, with nothing of the worker left, check that it changed neither the judge's nor
+        the template's limits and scheduling (`check_integrity`).
+        """
         with self._lock:
             if self._process is None or self._process.poll() is not None:
+                self.check_judge()
                 return {"status": None, "oom": False}
-            return self._request({"op": "reap", "pid": pid})
+            ended = self._request({"op": "reap", "pid": pid})
+            self.check_integrity()
+            return ended
+
+    def check_judge(self) -> None:
+        """Restore this process's limits and scheduling if a worker changed them.
+
+        A limit that cannot be restored (a non-root judge cannot raise a lowered hard limit)
+        marks the launcher broken: every later check then fails as the grader's fault,
+        instead of being graded under the attacker's limits. Scheduling that cannot be
+        restored (a non-root judge cannot lower its nice) only slows the run: a warning.
+        """
+        with self._lock:
+            if self._judge_settings is None:
+                return
+            found = settings.changes(self._judge_settings, settings.read(os.getpid()))
+            if not found:
+                return
+            self.tampering.append("judge: " + "; ".join(found))
+            failed = settings.restore_own(self._judge_settings)
+            limits = [f for f in failed if f.startswith("RLIMIT_")]
+            if limits:
+                self._broken = f"a submission changed the grader's own resource limits and they cannot be restored: {', '.join(limits)}"
+            elif failed:
+                print(f"grade: warning: a submission changed the grader's scheduling and it cannot be restored: {', '.join(failed)}", file=sys.stderr)
+                self._judge_settings = settings.read(os.getpid())
+
+    def check_integrity(self) -> None:
+        """The judge's check, then the template's: a template whose limits or scheduling changed is replaced by a fresh one."""
+        with self._lock:
+            self.check_judge()
+            if self._template_settings is None or self._process is None or self._process.poll() is not None:
+                return
+            found = settings.changes(self._template_settings, settings.read(self._process.pid))
+            if found:
+                self.tampering.append("template: " + "; ".join(found))
+                self.replace_template()
+
+    def replace_template(self) -> None:
+        """Stop the template (it reaps its workers) and start a fresh one, which inherits the judge's settings."""
+        with self._lock:
+            self.close()
+            self._process, self._control, self._ready, self._template_settings = None, None, False, None
+            self.start()
 
     def isolation_report(self) -> dict[str, Any]:
         """What the template's workers are isolated with (see grader.worker.sandbox.choose)."""

@@ -7,6 +7,7 @@ tensors under a size cap, and the worker's tensor descriptions turned into
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +52,10 @@ class ObjectObservation:
 
 
 MAX_REPLY_ELEMENTS = 4_000_000  # all tensors of one reply together
+MAX_REPLY_NODES = 200_000  # values of any kind, each counted every time it is reached
+MAX_REPLY_CHARS = 2_000_000  # all strings together, each counted every time it is reached
+VALIDATION_S = 2.0
+CLOCK_EVERY = 1024  # nodes between looks at the clock
 
 
 def clean_text(text: str) -> str:
@@ -58,19 +63,37 @@ def clean_text(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-class _Budget:
-    """How many tensor elements one reply may still bring into the judge's memory."""
+class Budget:
+    """What one reply may still cost the judge: tensor elements, values, characters, time.
 
-    def __init__(self) -> None:
-        self.left = MAX_REPLY_ELEMENTS
+    A reply is a graph, not a tree: pickle's shared references let 2 KB stand for a list
+    reached 10^15 times. Every value is counted each time the walk reaches it, so the
+    rebuilt reply is never larger than the budget, however the bytes were shared.
+    """
+
+    def __init__(self, deadline: float | None = None) -> None:
+        self.left, self.nodes, self.chars = MAX_REPLY_ELEMENTS, MAX_REPLY_NODES, MAX_REPLY_CHARS
+        self.deadline = time.monotonic() + VALIDATION_S if deadline is None else deadline
 
     def spend(self, count: int) -> None:
         self.left -= count
         if self.left < 0:
             raise ObservationError(f"more than {MAX_REPLY_ELEMENTS} tensor elements in one reply")
 
+    def visit(self) -> None:
+        self.nodes -= 1
+        if self.nodes < 0:
+            raise ObservationError(f"more than {MAX_REPLY_NODES} values in one reply (shared references count each time)")
+        if self.nodes % CLOCK_EVERY == 0 and time.monotonic() > self.deadline:
+            raise ObservationError(f"checking the reply took longer than {VALIDATION_S:g} s")
 
-def _tensor(data: dict[str, Any], budget: _Budget) -> TensorObservation:
+    def text(self, count: int) -> None:
+        self.chars -= count
+        if self.chars < 0:
+            raise ObservationError(f"more than {MAX_REPLY_CHARS} characters of text in one reply")
+
+
+def _tensor(data: dict[str, Any], budget: Budget) -> TensorObservation:
     values = data.get("values")
     if values is not None:
         if type(values) is not torch.Tensor:
@@ -100,18 +123,21 @@ def _tensor(data: dict[str, Any], budget: _Budget) -> TensorObservation:
     )
 
 
-def validate(value: Any, depth: int = 0, budget: _Budget | None = None) -> Any:
-    """Return `value` rebuilt from exact plain types, or raise ObservationError."""
-    budget = budget or _Budget()
+def validate(value: Any, depth: int = 0, budget: Budget | None = None) -> Any:
+    """Return `value` rebuilt from exact plain types, or raise ObservationError (also when over budget)."""
+    budget = budget or Budget()
+    budget.visit()
     if depth > MAX_DEPTH:
         raise ObservationError("data nested too deeply")
     kind = type(value)
+    if kind is int and value.bit_length() > 1024:
+        raise ObservationError("an integer of more than 1024 bits")
     if value is None or kind in (bool, int, float):
         return value
     if kind is str:
+        budget.text(len(value))
         return clean_text(value)
     if kind in (list, tuple):
-        budget.spend(len(value) // 64)  # containers cost too, a little
         items = [validate(item, depth + 1, budget) for item in value]
         return items if kind is list else tuple(items)
     if kind is dict:
@@ -124,5 +150,6 @@ def validate(value: Any, depth: int = 0, budget: _Budget | None = None) -> Any:
             if type(name) is not str or type(text) is not str:
                 raise ObservationError("an object description that is not text")
             return ObjectObservation(clean_text(name[:200]), clean_text(text[:300]))
+        budget.text(sum(len(key) for key in value))
         return {clean_text(key): validate(item, depth + 1, budget) for key, item in value.items()}
     raise ObservationError(f"a value of type {kind.__name__}")

@@ -259,15 +259,17 @@ def out_of_memory_error(error: dict[str, Any]) -> bool:
 
 
 def validate_reply(raw: Any) -> Reply:
-    from grader.observations import ObservationError, validate
+    """The reply rebuilt from exact plain types under one budget (values, text, tensor elements, time)."""
+    from grader.observations import Budget, ObservationError, validate
 
+    budget = Budget()
     if type(raw) is not dict or type(raw.get("ok")) is not bool:
         raise ObservationError("a reply must be a dict with a boolean 'ok'")
-    where = _place(validate(raw.get("where")))
+    where = _place(validate(raw.get("where"), budget=budget))
     caveat = _text(raw.get("caveat"), 500)
     if raw["ok"]:
-        return Reply(ok=True, value=validate(raw.get("value")), where=where, caveat=caveat)
-    error = validate(raw.get("error"))
+        return Reply(ok=True, value=validate(raw.get("value"), budget=budget), where=where, caveat=caveat)
+    error = validate(raw.get("error"), budget=budget)
     if type(error) is not dict:
         raise ObservationError("an error reply must carry a dict")
     return Reply(ok=False, error=sanitize_error(error), where=where, caveat=caveat)
@@ -284,6 +286,35 @@ def _place(raw: Any) -> dict[str, Any] | None:
     return {"file": raw["file"][:300], "line": max(0, raw["line"])}
 
 
+DETAIL_STRING, DETAIL_ITEMS, DETAIL_DEPTH, DETAIL_CHARS = 300, 50, 3, 10_000
+
+
+def capped_details(value: Any) -> dict[str, Any]:
+    """An error's `details` as plain data the reports can afford: every string capped, few items, little depth, bounded in all.
+
+    The worker fills them (a missing class's near-misses, a file name), so they reach the
+    JSON and HTML reports; without caps, 100 references to one 100 KB string became 130 MB.
+    """
+    left = [DETAIL_CHARS]
+
+    def cap(item: Any, depth: int) -> Any:
+        if item is None or type(item) in (bool, int, float):
+            return item
+        if type(item) is str:
+            kept = item[: max(0, min(DETAIL_STRING, left[0]))]
+            left[0] -= len(kept)
+            return kept
+        if depth >= DETAIL_DEPTH or left[0] <= 0:
+            return None
+        if type(item) in (list, tuple):
+            return [cap(v, depth + 1) for v in list(item)[:DETAIL_ITEMS]]
+        if type(item) is dict:
+            return {k[:100]: cap(v, depth + 1) for k, v in list(item.items())[:DETAIL_ITEMS] if type(k) is str}
+        return None  # tensors and object descriptions have no place in an error's details
+
+    return cap(value, 0) if type(value) is dict else {}
+
+
 def sanitize_error(raw: Any) -> dict[str, Any]:
     """An error report with exactly the fields and types the judge reads; the rest is dropped."""
     raw = raw if type(raw) is dict else {}
@@ -292,12 +323,11 @@ def sanitize_error(raw: Any) -> dict[str, Any]:
         place = _place(frame)
         if place is not None:
             frames.append({**place, "function": _text(frame.get("function"), 200), "code": _text(frame.get("code"), 300)})
-    details = raw.get("details")
     return {
         "kind": _text(raw.get("kind"), 50), "message": _text(raw.get("message")), "exc_type": _text(raw.get("exc_type"), 100),
         "during": _text(raw.get("during"), 300), "not_implemented": raw.get("not_implemented") is True,
-        "forbidden": _text(raw.get("forbidden"), 200) or None, "values_needed": raw.get("values_needed") is True, "frames": frames[-8:],
-        "details": details if type(details) is dict else {},
+        "forbidden": _text(raw.get("forbidden"), 200) or None, "frames": frames[-8:],
+        "details": capped_details(raw.get("details")),
     }
 
 

@@ -146,7 +146,7 @@ def test_the_harness_sees_a_process_left_behind_and_a_changed_file(tmp_path):
 
 def _prepare(root: Path, mode: str, names: list[str]) -> tuple[dict, dict]:
     """The instructor's world for one run: installed grader, venv, home, course; the secrets in it."""
-    secret = {key: f"{key}-{secrets.token_hex(12)}" for key in ("env", "home", "suite", "solution", "victim")}
+    secret = {key: f"{key}-{secrets.token_hex(12)}" for key in ("env", "home", "suite", "solution", "victim", "shm")}
     install = root / "install"
     shutil.copytree(ROOT / "grader", install / "grader", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "solutions", install / "solutions", ignore=shutil.ignore_patterns("__pycache__"))
@@ -216,7 +216,10 @@ def finish_corpus(root: Path, tier: str, process: subprocess.Popen, began: float
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, 9)
         output, _ = process.communicate()
-    results = json.loads((root / "out.json").read_text()) if (root / "out.json").exists() else {"cases": {}}
+    try:
+        results = json.loads((root / "out.json").read_text()) if (root / "out.json").exists() else {"cases": {}}
+    except json.JSONDecodeError:  # the judge died while writing it: its cases fail, the run is not repeated
+        results = {"cases": {}}
     results["driver_output"] = output.decode(errors="replace")[-4000:]
     results["driver_rc"] = process.returncode
     results["wall_s"] = round(time.monotonic() - began, 1)
@@ -316,6 +319,7 @@ def test_attack(mode, case, corpus_run, request):
         assert max(record["attacker"]["output_sizes"]) <= spec["output_cap"]
     if "message_cap" in spec:
         assert max(map(len, record["attacker"]["messages"].values())) <= spec["message_cap"]
+    _held_to_its_bounds(spec, record, isolation)
 
     if not protected:
         # This tier does not stop the attack: the run's report must say so, not pretend otherwise;
@@ -340,6 +344,23 @@ def test_attack(mode, case, corpus_run, request):
     assert record["changed"] == [], "files outside the job directory changed"
     assert record["secrets_found"] == [], "secrets appear in the attacker's results"
     assert not any(record["network"].values()), f"the attack reached a listener: {record['network']}"
+
+
+def _held_to_its_bounds(spec: dict, record: dict, isolation: dict) -> None:
+    """The optional bounds on what grading the attacker cost the judge, and what the launcher noticed."""
+    if "report_chars_at_most" in spec:
+        assert record["attacker_text_chars"] <= spec["report_chars_at_most"], f"a report of {record['attacker_text_chars']} characters"
+    if "attacker_seconds_at_most" in spec:
+        assert record["attacker_s"] <= spec["attacker_seconds_at_most"], f"grading the attacker took {record['attacker_s']} s"
+    if "judge_memory_growth_mb_at_most" in spec:
+        assert record["judge_rss_growth_mb"] <= spec["judge_memory_growth_mb_at_most"], f"the judge grew by {record['judge_rss_growth_mb']} MB"
+    if "tampering" in spec:
+        if any(feature_used(isolation, f) for f in spec.get("refused_by", [])):
+            assert record["tampering"] == [], f"the kernel should have refused the calls, yet the launcher found: {record['tampering']}"
+        elif re.search(spec.get("went_through", ": done"), record.get("attacker_output", "")):
+            # The calls went through (the kernel may still refuse some: a root worker without capabilities cannot
+            # renice a process at nice -20): the launcher's check after the submission must have seen and undone them.
+            assert any(re.search(spec["tampering"], t) for t in record["tampering"]), f"the launcher did not notice: {record['tampering']}"
 
 
 def known_gap(spec: dict, results: dict) -> str | None:

@@ -7,10 +7,13 @@ included) and holds for root too. Both layouts are handled: cgroup v2, and v1's 
 from __future__ import annotations
 
 import os
+import signal
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path("/sys/fs/cgroup")
+EMPTY_WAIT_S = 5.0  # for the killed processes to finish exiting, before the directories are removed
 
 
 def _own_path(controller: str) -> str | None:
@@ -50,6 +53,8 @@ class WorkerCgroups:
 
     paths: list[Path] = field(default_factory=list)
     memory_events: Path | None = None
+    pids_max: Path | None = None
+    kill_file: Path | None = None  # cgroup v2's cgroup.kill: every process in the group, at once
 
     def out_of_memory(self) -> bool:
         if self.memory_events is None or not self.memory_events.exists():
@@ -60,12 +65,44 @@ class WorkerCgroups:
         counts = dict(line.split() for line in text.splitlines() if line.strip())
         return int(counts.get("oom_kill", 0)) > 0 or int(counts.get("oom", 0)) > 0
 
-    def remove(self) -> None:
+    def kill(self) -> None:
+        """Kill every process in the group; none can fork meanwhile (pids.max 0), so none is missed."""
+        for path, value in ((self.pids_max, "0"), (self.kill_file, "1")):
+            if path is not None:
+                try:
+                    path.write_text(value)
+                except OSError:
+                    pass
+        deadline = time.monotonic() + EMPTY_WAIT_S
+        while self.members() and time.monotonic() < deadline:
+            for pid in self.members():
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            time.sleep(0.005)
+
+    def members(self) -> set[int]:
+        pids: set[int] = set()
         for path in self.paths:
             try:
-                path.rmdir()
-            except OSError:
-                pass
+                pids |= {int(p) for p in (path / "cgroup.procs").read_text().split()}
+            except (OSError, ValueError):
+                continue
+        return pids
+
+    def remove(self) -> None:
+        """Kill what is left, then remove the directories (retrying while the last processes exit)."""
+        self.kill()
+        deadline = time.monotonic() + EMPTY_WAIT_S
+        for path in self.paths:
+            while path.exists():
+                try:
+                    path.rmdir()
+                except OSError:
+                    if time.monotonic() > deadline:
+                        break
+                    time.sleep(0.01)
 
 
 def available() -> bool:
@@ -96,6 +133,8 @@ def create(name: str, memory_bytes: int | None, max_processes: int | None) -> Wo
             if max_processes:
                 (path / "pids.max").write_text(str(max_processes))
             made.memory_events = path / "memory.events"
+            made.pids_max = path / "pids.max"
+            made.kill_file = path / "cgroup.kill" if (path / "cgroup.kill").exists() else None
             return made
         for controller in ("memory", "pids"):
             base = _v1_base(controller)
@@ -109,10 +148,41 @@ def create(name: str, memory_bytes: int | None, max_processes: int | None) -> Wo
             made.memory_events = made.paths[0] / "memory.failcnt"
         if max_processes:
             (made.paths[1] / "pids.max").write_text(str(max_processes))
+        made.pids_max = made.paths[1] / "pids.max"
+        _add_unified_kill_group(made, name)
     except OSError:
         made.remove()  # half-made: leave nothing behind
         raise
     return made
+
+
+def _unified_mount() -> Path | None:
+    """Where a cgroup v2 hierarchy is mounted beside v1's (a "hybrid" machine), if anywhere."""
+    try:
+        lines = Path("/proc/self/mountinfo").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        fields = line.split(" - ", 1)
+        if len(fields) == 2 and fields[1].split()[0] == "cgroup2":
+            return Path(fields[0].split()[4])
+    return None
+
+
+def _add_unified_kill_group(made: WorkerCgroups, name: str) -> None:
+    """On a v1 machine with a v2 hierarchy beside it, a v2 group too, only for its cgroup.kill."""
+    mount = _unified_mount()
+    own = _own_path("")
+    if mount is None or own is None:
+        return
+    path = mount / own.lstrip("/") / name
+    try:
+        path.mkdir()
+    except OSError:
+        return
+    made.paths.append(path)
+    if (path / "cgroup.kill").exists():
+        made.kill_file = path / "cgroup.kill"
 
 
 def join(cgroups: WorkerCgroups, pid: int = 0) -> None:

@@ -2,10 +2,12 @@
 
 Always: its own directory, a private home and temp directory, only the file descriptors it
 needs, and resource limits. Then, by what this machine offers (`detect`) and what the
-instructor asked for (`--isolation`): cgroups for the whole process tree (root), a user and
-network namespace (no network), Landlock (a filesystem allow-list that hides the hidden
-suites, the solutions and everyone else's files; no TCP; no signals out), and a seccomp
-filter against network sockets. docs/security.md explains what each stops.
+instructor asked for (`--isolation`): cgroups for the whole process tree (root), user,
+network, mount, PID and IPC namespaces (no network, no other process within reach, IPC of
+its own), Landlock (a filesystem allow-list that hides the hidden suites, the solutions and
+everyone else's files; no TCP; no signals out), and a seccomp filter against network
+sockets (and, without namespaces, against reaching other processes and SysV IPC).
+docs/security.md explains what each stops.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import ctypes
 import glob
 import os
 import resource
+import signal
 import sys
 from pathlib import Path
 from typing import Any, Iterable
@@ -21,8 +24,11 @@ from grader.worker import cgroups, landlock, seccomp
 
 PR_SET_DUMPABLE, PR_CAPBSET_DROP, PR_SET_CHILD_SUBREAPER, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 4, 24, 36, 47, 4
 CAPABILITY_VERSION_3 = 0x20080522
-CLONE_NEWUSER, CLONE_NEWNET, CLONE_NEWNS = 0x10000000, 0x40000000, 0x00020000
-MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 0x2, 0x4, 0x4000, 0x40000
+CLONE_NEWUSER, CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWIPC = 0x10000000, 0x40000000, 0x00020000, 0x20000000, 0x08000000
+NAMESPACES = CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC
+MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 0x2, 0x4, 0x8, 0x4000, 0x40000
+PR_SET_PDEATHSIG = 1
+FORWARDED_SIGNALS = (signal.SIGUSR1, signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 CPU_GRACE_S = 5  # between the soft CPU limit (SIGXCPU) and the hard one (SIGKILL)
 ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "passwd", "group", "nsswitch.conf", "hosts", "host.conf", "gai.conf", "os-release", "mime.types")
 SYSTEM_DIRS = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin")
@@ -45,13 +51,22 @@ def become_subreaper() -> bool:
 
 
 def _namespaces_work() -> bool:
-    """Try a user+network namespace in a throwaway child (it must be single-threaded)."""
+    """Try user, network, mount, PID and IPC namespaces in a throwaway child (it must be single-threaded),
+    including the fork that makes the PID namespace's first process."""
     libc = _libc()
     if libc is None or not hasattr(libc, "unshare"):
         return False
     pid = os.fork()
     if pid == 0:
-        os._exit(0 if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS) == 0 else 1)
+        code = 1
+        try:
+            if libc.unshare(NAMESPACES) == 0:
+                inner = os.fork()
+                if inner == 0:
+                    os._exit(0 if os.getpid() == 1 else 1)
+                code = os.waitstatus_to_exitcode(os.waitpid(inner, 0)[1])
+        finally:
+            os._exit(code)
     _, status = os.waitpid(pid, 0)
     return os.waitstatus_to_exitcode(status) == 0
 
@@ -217,7 +232,16 @@ def close_other_fds(keep: Iterable[int]) -> None:
 
 
 def _enter_namespaces(gpu: bool = False) -> None:
-    """New user, network and mount namespaces: no network, and a private /dev/shm (and /run).
+    """New user, network, mount, PID and IPC namespaces; returns in the PID namespace's first process.
+
+    No network; a private /dev/shm (and /run) where no GPU is used; SysV and POSIX message
+    queue IPC of its own, gone with the worker; and a PID namespace whose first process (pid
+    1, its init) is the worker itself, with a /proc that shows only its own processes. No
+    process of the worker can name any other (prlimit, setpriority, sched_setaffinity, kill,
+    ptrace, process_vm_readv, pidfd_open all take pids of its namespace), and when the
+    worker ends the kernel kills every process left in the namespace, however deep or fast
+    the tree regrows. The process that called unshare stays outside as the worker's
+    supervisor (`_supervise`): the template knows its pid.
 
     The worker's own tmpfs on /dev/shm keeps what one learner leaves there (DataLoader needs
     it writable) away from the next; a tmpfs on /run hides the host's service sockets
@@ -226,15 +250,57 @@ def _enter_namespaces(gpu: bool = False) -> None:
     """
     uid, gid = os.getuid(), os.getgid()
     libc = _libc()
-    if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS) != 0:
+    if libc.unshare(NAMESPACES) != 0:
         raise OSError(ctypes.get_errno(), "unshare failed")
     Path("/proc/self/setgroups").write_text("deny")
     Path("/proc/self/uid_map").write_text(f"{uid} {uid} 1")
     Path("/proc/self/gid_map").write_text(f"{gid} {gid} 1")
+    child = os.fork()
+    if child != 0:
+        _supervise(child)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # the supervisor killed: so is the namespace
     libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None)  # nothing we mount reaches the host
     for target in () if gpu else (b"/dev/shm", b"/run", b"/var/run"):
         if os.path.isdir(target) and not os.path.islink(target):
             libc.mount(b"tmpfs", target, b"tmpfs", MS_NOSUID | MS_NODEV, b"size=1g,mode=1777")
+    # Our namespace's /proc; where the kernel refuses (a /proc with masked paths, as in some
+    # containers), the host's stays: its pids then name nothing the worker can act on.
+    libc.mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
+
+
+def _supervise(child: int) -> None:
+    """Outside the PID namespace: pass the judge's signals on to the worker, then end the way it ended. Never returns.
+
+    The template and the judge know this process's pid; the worker (the namespace's init)
+    only receives signals it handles, such as SIGUSR1 for its stack dump.
+    """
+    code = SUPERVISOR_FAILED
+    try:
+        os.closerange(0, 1 << 16)  # the worker's pipes and output file stay with the worker alone
+        drop_capabilities()
+        for number in FORWARDED_SIGNALS:
+            signal.signal(number, lambda received, _frame: _forward(child, received))
+        _, raw = os.waitpid(child, 0)
+        if os.WIFSIGNALED(raw):
+            number = os.WTERMSIG(raw)
+            signal.signal(number, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, [number])
+            os.kill(os.getpid(), number)
+            code = 128 + number
+        else:
+            code = os.waitstatus_to_exitcode(raw)
+    finally:
+        os._exit(code)
+
+
+def _forward(child: int, number: int) -> None:
+    try:
+        os.kill(child, number)
+    except OSError:
+        pass
+
+
+SUPERVISOR_FAILED = 70  # the same status as a sandbox that could not be set up (template.SANDBOX_FAILED)
 
 
 class _CapHeader(ctypes.Structure):
@@ -320,4 +386,4 @@ def enter(workdir: str, config: dict[str, Any], keep_fds: Iterable[int]) -> None
     if used.get("landlock_abi"):
         landlock.restrict(config["readable"], writable_paths(workdir, home), used["landlock_abi"])
     if used.get("seccomp"):
-        seccomp.deny_network_sockets()
+        seccomp.install(outside_rules=not used.get("namespaces"))

@@ -22,6 +22,7 @@ import ctypes
 import hashlib
 import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -251,6 +252,134 @@ def kill_all(found: list[dict]) -> None:
             pass
 
 
+# -- SysV IPC, cgroups and a neighbouring process -----------------------------------------------
+
+IPC_CREAT, IPC_RMID = 0o1000, 0
+SYSV_KINDS = ("shm", "sem", "msg")
+
+
+def _libc() -> ctypes.CDLL:
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.shmat.restype = ctypes.c_void_p
+    libc.shmat.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_int]
+    libc.shmdt.argtypes = [ctypes.c_void_p]
+    return libc
+
+
+def sysv_key(token: str) -> int:
+    """The SysV key a case uses (__SYSV_KEY__): the harness looks for objects with this key only, since
+    other runs on the machine (another tier beside this one) make and remove their own."""
+    import zlib
+
+    return zlib.crc32(token.encode()) & 0x7FFFFFFF
+
+
+def sysv_objects() -> set[str]:
+    """Every SysV segment, semaphore set and message queue of the host's IPC namespace, as 'kind:id:key'."""
+    found = set()
+    for kind in SYSV_KINDS:
+        try:
+            lines = Path(f"/proc/sysvipc/{kind}").read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if len(fields) > 2:
+                found.add(f"{kind}:{fields[1]}:{fields[0]}")
+    return found
+
+
+def remove_sysv(objects: set[str]) -> None:
+    libc = _libc()
+    for entry in objects:
+        kind, ident, _key = entry.split(":")
+        if kind == "shm":
+            libc.shmctl(int(ident), IPC_RMID, None)
+        elif kind == "sem":
+            libc.semctl(int(ident), 0, IPC_RMID)
+        else:
+            libc.msgctl(int(ident), IPC_RMID, None)
+
+
+class HostSegment:
+    """A 0600 SysV segment of the instructor's, holding a secret: a worker must neither read nor change it."""
+
+    SIZE = 4096
+
+    def __init__(self, secret: str):
+        self.libc = _libc()
+        self.secret = secret.encode()
+        self.id = self.libc.shmget(0, self.SIZE, IPC_CREAT | 0o600)  # IPC_PRIVATE
+        if self.id < 0:
+            raise OSError(ctypes.get_errno(), "shmget")
+        self.address = self.libc.shmat(self.id, None, 0)
+        self.restore()
+
+    def restore(self) -> None:
+        ctypes.memmove(self.address, self.secret.ljust(self.SIZE, b"\0"), self.SIZE)
+
+    def intact(self) -> bool:
+        return ctypes.string_at(self.address, self.SIZE) == self.secret.ljust(self.SIZE, b"\0")
+
+    def remove(self) -> None:
+        self.libc.shmdt(ctypes.c_void_p(self.address))
+        self.libc.shmctl(self.id, IPC_RMID, None)
+
+
+def grade_cgroups(root: Path = Path("/sys/fs/cgroup"), depth: int = 5) -> set[str]:
+    """Cgroup directories the grader made (named grade-*), in every hierarchy."""
+    found: set[str] = set()
+    todo = [(root, 0)]
+    while todo:
+        folder, level = todo.pop()
+        try:
+            entries = [e for e in os.scandir(folder) if e.is_dir(follow_symlinks=False)]
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("grade-"):
+                found.add(entry.path)
+            elif level < depth:
+                todo.append((Path(entry.path), level + 1))
+    return found
+
+
+def remove_cgroups(paths: set[str]) -> None:
+    for path in sorted(paths, key=len, reverse=True):
+        try:
+            for pid in Path(path, "cgroup.procs").read_text().split():
+                os.kill(int(pid), signal.SIGKILL)
+            time.sleep(0.1)
+            os.rmdir(path)
+        except OSError:
+            pass
+
+
+def start_sibling() -> subprocess.Popen:
+    """A process of the same user outside the attacker's tree, as another learner's worker would be."""
+    return subprocess.Popen(["sleep", "3600"], start_new_session=True, stdin=subprocess.DEVNULL)
+
+
+def process_changes(label: str, pid: int, before) -> list[str]:
+    """How a process's state and settings changed since `before` (grader.settings.Settings)."""
+    from grader import settings
+
+    try:
+        after = settings.read(pid)
+        status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+    except OSError:
+        return [f"{label}: killed"]
+    changes = []
+    state = status.get("State", "").split()
+    if state and state[0] in ("Z", "X"):
+        return [f"{label}: killed"]
+    if state and state[0] in ("T", "t"):
+        changes.append(f"{label}: stopped")
+    if status.get("TracerPid", "0").strip() != "0":
+        changes.append(f"{label}: traced")
+    return changes + [f"{label}: {change}" for change in settings.changes(before, after)]
+
+
 # -- staging -------------------------------------------------------------------------------------
 
 
@@ -378,6 +507,7 @@ def main() -> None:
     pristine = root / "pristine"
     secrets = config["secrets"]
     listener = Listener(Path(config["agent_socket"]), config["abstract_socket"])
+    host_segment = HostSegment(secrets["shm"])
     limits = WorkerLimits(**config["limits"])
     victim_limits = WorkerLimits(**{**config["limits"], **config["victim_limits"]})
     checks = collect_checks(list(EXERCISES))
@@ -425,9 +555,11 @@ def main() -> None:
             "__REDTEAM_TOKEN__": token, "__TCP_PORT__": str(listener.tcp_port), "__UDP_PORT__": str(listener.udp_port),
             "__AGENT_SOCKET__": config["agent_socket"], "__ABSTRACT_SOCKET__": config["abstract_socket"],
             "__INSTRUCTOR_HOME__": str(home), "__COURSE_DIR__": str(course), "__BATCH_DIR__": str(batch),
-            "__INSTALL_DIR__": str(install),
+            "__INSTALL_DIR__": str(install), "__HOST_SHM_ID__": str(host_segment.id), "__SYSV_KEY__": str(sysv_key(token)),
         }
         attacker_dir = batch / spec.get("submission_name", name)  # a folder name git cannot hold (bytes, bidi, newlines)
+        sibling = start_sibling()
+        values["__SIBLING_PID__"] = str(sibling.pid)
         stage_case(Path(case["dir"]), attacker_dir, spec, values, pristine / "install" / "solutions")
         stage_victim(batch / "victim", pristine / "install" / "solutions", secrets["victim"])
         listener.ensure_agent_socket()
@@ -436,6 +568,7 @@ def main() -> None:
         before = snapshot()
         counts_before = listener.snapshot()
         template_pid = launcher._process.pid if launcher._process else -1
+        neighbours = before_neighbours(launcher, sibling)
         began = time.monotonic()
         attacker_limits = WorkerLimits(**{**config["limits"], **spec.get("limits", {})})
         signal.alarm(CASE_DEADLINE_S)
@@ -463,8 +596,9 @@ def main() -> None:
         # Processes left behind: give the template's sweep a moment, then look.
         deadline = time.monotonic() + 2.0
         while True:
-            reap_zombies({template_pid})
-            found = leftovers(token, {template_pid})
+            current = launcher._process.pid if launcher._process else -1
+            reap_zombies({template_pid, current, sibling.pid})
+            found = leftovers(token, {template_pid, current, sibling.pid})
             if not found or time.monotonic() > deadline:
                 break
             time.sleep(0.1)
@@ -493,7 +627,7 @@ def main() -> None:
         for key in before:
             changes += diff(before[key], after[key], key)
         planted = token_files(token)
-        record["changed"] = changes + [f"{p}: added" for p in planted]
+        record["changed"] = changes + [f"{p}: added" for p in planted] + after_neighbours(neighbours, launcher, sibling, host_segment, record)
         remove_token_files(planted)
         counts_after = listener.snapshot()
         record["network"] = {k: counts_after[k] - counts_before[k] for k in counts_after}
@@ -519,6 +653,47 @@ def main() -> None:
     results["seconds"] = round(time.time() - results["started"], 1)
     save()
     launcher.close()
+    host_segment.remove()
+
+
+def before_neighbours(launcher, sibling: subprocess.Popen) -> dict:
+    """What an attack on processes, IPC and cgroups would change, before the case."""
+    from grader import settings
+
+    template = launcher._process.pid if launcher._process else None
+    return {
+        "sysv": sysv_objects(), "cgroups": grade_cgroups(), "sibling": settings.read(sibling.pid), "judge": settings.read(os.getpid()),
+        "template": settings.read(template) if template else None, "template_pid": template, "tampering": len(launcher.tampering),
+        "rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    }
+
+
+def after_neighbours(before: dict, launcher, sibling: subprocess.Popen, segment: HostSegment, record: dict) -> list[str]:
+    """What changed among them ('changed' entries), with everything put back; the launcher's own findings go to record['tampering']."""
+    from grader import settings
+
+    changes = process_changes("sibling process", sibling.pid, before["sibling"])
+    sibling.kill()
+    sibling.wait()
+    changes += [f"judge: {c}" for c in settings.changes(before["judge"], settings.read(os.getpid()))]
+    settings.restore_own(before["judge"])
+    template = launcher._process.pid if launcher._process and launcher._process.poll() is None else None
+    if template and before["template"] is not None:
+        changes += [f"template: {c}" for c in settings.changes(before["template"], settings.read(template))]
+    key = str(sysv_key(record["token"]))
+    added = {entry for entry in sysv_objects() - before["sysv"] if entry.rsplit(":", 1)[1] == key}
+    changes += [f"sysv {entry}: added" for entry in sorted(added)]
+    remove_sysv(added)
+    if not segment.intact():
+        changes.append("the instructor's SysV segment: changed")
+        segment.restore()
+    ours = {f"grade-{pid}-" for pid in (before["template_pid"], template) if pid} | {f"grade-probe-{pid}" for pid in (before["template_pid"], template) if pid}
+    left = {path for path in grade_cgroups() - before["cgroups"] if any(Path(path).name.startswith(prefix) for prefix in ours)}
+    changes += [f"{path}: left behind" for path in sorted(left)]
+    remove_cgroups(left)
+    record["tampering"] = launcher.tampering[before["tampering"]:]
+    record["judge_rss_growth_mb"] = round((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before["rss_kb"]) / 1024, 1)
+    return changes
 
 
 def _pretend_missing(features: list[str]) -> None:
