@@ -215,6 +215,15 @@ class GradeMany:
         self.pool.shutdown(wait=True)
         self.pool = None
 
+    def signal_judges(self, signum: int = signal.SIGTERM) -> None:
+        """Send the judge processes a signal without waiting (a second Ctrl-C: they clean up on their own)."""
+        pool = self.pool
+        for process in list((getattr(pool, "_processes", None) or {}).values()) if pool is not None else []:
+            try:
+                os.kill(process.pid, signum)
+            except OSError:
+                pass
+
     def _halt(self) -> None:
         pool, self.pool = self.pool, None
         if pool is not None:
@@ -243,8 +252,27 @@ def _terminate(processes: list) -> None:
         process.join(max(0.0, deadline - time.monotonic()))
     for process in processes:
         if process.is_alive():
+            templates = _children(process.pid)
             process.kill()
             process.join(0.5)
+            for pid in templates:  # one without workers (still importing torch) would outlive us by seconds
+                if not _children(pid):
+                    _kill(pid)
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (Linux /proc; none elsewhere)."""
+    try:
+        return [int(c) for task in os.listdir(f"/proc/{pid}/task") for c in Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
 
 
 def grade_many(

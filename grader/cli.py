@@ -248,7 +248,7 @@ def _grade_all(
             if not batch:
                 click.echo(render_submission(redacted(result) if learner_view else result, verbose) + "\n")
     except KeyboardInterrupt:
-        signal.signal(signal.SIGINT, lambda *_: os._exit(INTERRUPTED))  # a second Ctrl-C: out at once
+        signal.signal(signal.SIGINT, lambda *_: _quit_now(batch_run))  # a second Ctrl-C: out at once
         interrupted = True
         for index, result in batch_run.stop():  # finished in a judge process, not yet taken
             record(index, result)
@@ -260,6 +260,12 @@ def _grade_all(
                 click.echo(render_submission(redacted(result) if learner_view else result, verbose) + "\n")
         click.echo(render_table(results))
     return results, interrupted
+
+
+def _quit_now(batch_run) -> None:
+    """A second Ctrl-C: tell the judge processes to stop (each reaps its worker, then its template) and exit."""
+    batch_run.signal_judges()
+    os._exit(INTERRUPTED)
 
 
 @contextlib.contextmanager
