@@ -60,8 +60,8 @@ def describe_value(value: Any) -> str:
         return f"a tensor of shape {value.shape}"
     if isinstance(value, ObjectObservation):
         return f"a {value.type_name.rsplit('.', 1)[-1]} object"
-    if value is None:
-        return "None"
+    if value is None or type(value) in (bool, int, float, str):
+        return render(value, 80)
     name = type(value).__name__
     article = "an" if name[0] in "aeiou" else "a"
     return f"{article} {name} ({render(value, 80)})"

@@ -146,6 +146,26 @@ def _shapes_do_not_fit(e: Raised) -> str | None:
     return None
 
 
+def _lost_after_fresh_import(e: Raised) -> str | None:
+    if "fresh import" in e.during and e.exc_type in ("KeyError", "IndexError", "AttributeError", "TypeError", "ValueError"):
+        return (
+            f"{e.during} raised {e.exc_type}: {e.message}. With 'spawn', each loader worker is a new Python process: it "
+            "imports your module afresh and unpickles the dataset, so anything kept in module-level variables or class "
+            "attributes (shared state) is back at its initial value there. Keep the samples on the instance "
+            "(self.text = ..., self.labels = ...)."
+        )
+    return None
+
+
+def _graph_used_twice(e: Raised) -> str | None:
+    if e.exc_type == "RuntimeError" and "backward through the graph a second time" in e.message:
+        return (
+            f"{e.during} failed: autograd met a graph it had already used. Your forward seems to return a result from an "
+            "earlier call (a cached or stale output, or a tensor kept between calls): compute the result from x on every call."
+        )
+    return None
+
+
 def _not_picklable(e: Raised) -> str | None:
     if "pickl" in e.message.lower() or "pickl" in e.during:
         return (
@@ -191,7 +211,7 @@ def _module_not_installed(e: Raised) -> str | None:
 
 RULES = (
     _super_with_wrong_name, _super_init_missing, _meta_copied_out, _number_called, _none_bias_added, _devices_mixed, _matrix_only,
-    _shapes_do_not_fit, _not_picklable, _sample_key_missing, _module_not_installed, _out_of_memory,
+    _shapes_do_not_fit, _lost_after_fresh_import, _graph_used_twice, _not_picklable, _sample_key_missing, _module_not_installed, _out_of_memory,
 )
 
 

@@ -15,7 +15,7 @@ from grader.checks import CheckFailed, LearnerClient
 from grader.exercises import EXERCISES, Exercise
 from grader.feedback import describe_error, describe_location, location_of
 from grader.results import GRADER_FAULT, CheckResult, ExerciseResult, Location, SubmissionResult
-from grader.session import WorkerLimits, WorkerSession
+from grader.session import OUTPUT_CAP, WorkerLimits, WorkerSession
 from grader.submission import Submission, locate_source
 from grader.report.text import shown_name
 
@@ -75,9 +75,16 @@ def run_check(spec: CheckSpec, client: LearnerClient, submission_dir: Path) -> C
         result.status, result.category = "error", GRADER_FAULT
         result.message = f"the grader could not finish this check; this is not your fault, tell your instructor (internal error: {type(exc).__name__}: {exc})"
     result.duration_s = time.monotonic() - began
-    result.output = "".join(client.output)
+    result.output = capped_output("".join(client.output))
     client.output = []
     return result
+
+
+def capped_output(text: str) -> str:
+    """A check's printed output, at most OUTPUT_CAP characters however many calls it made."""
+    if len(text) <= OUTPUT_CAP:
+        return text
+    return text[:OUTPUT_CAP] + f"\n... [output cut: {len(text)} characters in all]"
 
 
 def with_excerpt(location: Location | None, submission_dir: Path, context: int = 3) -> Location | None:

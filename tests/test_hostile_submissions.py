@@ -71,8 +71,12 @@ def calls_forward(check_id: str) -> bool:
 
 
 def split_my_linear(result) -> tuple[dict, dict]:
-    """my_linear's counted checks: those that call forward, and those that only construct."""
-    checks = checks_of(result, "my_linear")
+    """my_linear's counted checks: those that judge forward's values, and those that only construct.
+
+    The meta-device variants are in neither: there only type, device, dtype and shape are
+    judged, so an attack on values (not on shapes) does not show there, by design.
+    """
+    checks = {i: c for i, c in checks_of(result, "my_linear").items() if c.device != "meta"}
     forward = {i: c for i, c in checks.items() if calls_forward(i)}
     other = {i: c for i, c in checks.items() if not calls_forward(i)}
     assert len(forward) >= 7 and len(other) >= 6, sorted(checks)  # not vacuous
@@ -170,7 +174,9 @@ def test_patching_torch_comparisons_in_the_worker_gains_no_points(tmp_path):
         assert "wrong values" in check.message, (check_id, check.message)
         assert_clean(check.message)
     assert all(c.status == "passed" for c in other.values())
-    assert exercise_result(result, "my_linear").score == sum(c.max_score for c in other.values())
+    meta = [c for c in exercise_result(result, "my_linear").checks if c.device == "meta"]
+    # the patch changes no shape: the meta variants (which judge shapes and devices only) are all it keeps
+    assert exercise_result(result, "my_linear").score == sum(c.max_score for c in other.values()) + sum(c.score for c in meta)
     # The patch lived in the worker only: the judge's torch is untouched.
     assert (torch.allclose, torch.equal, torch.testing.assert_close, torch.Tensor.__eq__) == original
 

@@ -7,7 +7,7 @@ import torch
 
 from grader.probes import build, optional_attribute, set_attribute, shares_memory
 from grader.worker.devices import running_on
-from grader.worker.learner import Learner
+from grader.worker.learner import Learner, LearnerError
 from grader.worker.traps import autograd_forbidden
 
 MODULE, CLASS = "logistic_regression", "LogisticRegression"
@@ -53,8 +53,12 @@ def probe_construct(learner: Learner, dim: int, lr: Any, device: str | None) -> 
     aliases = []
     if type(grads) is dict:
         aliases = [f"grads[{key!r}] and {name}" for key in ("dw", "db") for name, t in (("w", w), ("b", b)) if shares_memory(grads.get(key), t)]
-    names = learner.call(f"{CLASS}.named_parameters()", lambda: [n for n, _ in model.named_parameters()]) if isinstance(model, torch.nn.Module) else []
-    return {"w": w, "b": b, "lr": optional_attribute(model, "lr"), "grads": grads, "parameter_names": names, "aliases": aliases}
+    names, module_error = [], None
+    try:  # fails when super().__init__() was forgotten; only the check that needs a working nn.Module reads it
+        names = learner.call(f"{CLASS}.named_parameters()", lambda: [n for n, _ in model.named_parameters()]) if isinstance(model, torch.nn.Module) else []
+    except LearnerError as exc:
+        module_error = {"kind": "exception", "during": exc.during, **exc.info}
+    return {"w": w, "b": b, "lr": optional_attribute(model, "lr"), "grads": grads, "parameter_names": names, "aliases": aliases, "module_error": module_error}
 
 
 def probe_sigmoid(learner: Learner, z: torch.Tensor, device: str) -> Any:

@@ -5,6 +5,8 @@ import pytest
 import torch
 
 from grader.checks import DEVICES, LearnerClient, check, fail
+from grader.feedback import describe_error, error_category, location_of
+from grader.session import sanitize_error
 from grader.compare import describe_value, expect_close, expect_tensor_like, matches, render
 from grader.observations import TensorObservation
 from grader.suites.inputs import labels, randn
@@ -43,6 +45,11 @@ def as_number(kept: Any) -> float | None:
 @check("__init__ creates w as (dim, 1) zeros and b as a 0-d zero, plain tensors")
 def test_init_parameters(learner: LearnerClient):
     built = learner.probe("construct", dim=DIM, lr=0.01, device=None)
+    if built["module_error"]:
+        error = sanitize_error(built["module_error"])
+        fail(describe_error(error), location_of(error), category=error_category(error))
+    if built["parameter_names"]:
+        fail(f"LogisticRegression({DIM}) has the parameters {built['parameter_names']}: this model is trained by hand, so keep w and b plain tensors (torch.zeros), not nn.Parameter.")
     w = expect_tensor_like(built["w"], f"LogisticRegression({DIM}).w", shape=(DIM, 1), device="cpu")
     b = expect_tensor_like(built["b"], f"LogisticRegression({DIM}).b", shape=(), device="cpu")
     for name, value in (("w", w), ("b", b)):
@@ -123,14 +130,19 @@ def test_forward(learner: LearnerClient, device: str):
     )
 
 
+def expect_grads(grads: Any, when: str) -> None:
+    """self.grads must be a dict holding 'dw' and 'db' (a misspelt key fails every gradient check: one cause)."""
+    if not isinstance(grads, dict) or not {"dw", "db"} <= set(grads):
+        fail(f"{when}, self.grads should be a dict with 'dw' and 'db', but it is {describe_value(grads)}.", cause="grads not a dict with dw and db")
+
+
 def observed_gradients(learner: LearnerClient, device: str) -> tuple[dict, torch.Tensor, torch.Tensor, torch.Tensor]:
     w, b = reference_model()
     x, y = randn(4, DIM, N), labels(5, N)
     yhat, dw, db = bce_gradients(w, b, x, y)
     observed = learner.probe("backward", w=w, b=b, x=x, yhat=yhat, y=y, device=device)
     grads = observed["grads"]
-    if not isinstance(grads, dict) or not {"dw", "db"} <= set(grads):
-        fail(f"after backward, self.grads should be a dict with 'dw' and 'db', but it is {describe_value(grads)}.", cause="grads not a dict with dw and db")
+    expect_grads(grads, "after backward")
     return grads, x, yhat - y, (dw, db)
 
 
@@ -170,8 +182,7 @@ def test_backward_twice(learner: LearnerClient, device: str):
     yhat, dw, db = bce_gradients(w, b, x, y)
     observed = learner.probe("backward", w=w, b=b, x=x, yhat=yhat, y=y, device=device, calls=2)
     grads = observed["grads"]
-    if not isinstance(grads, dict) or not {"dw", "db"} <= set(grads):
-        fail(f"after backward, self.grads should be a dict with 'dw' and 'db', but it is {describe_value(grads)}.", cause="grads not a dict with dw and db")
+    expect_grads(grads, "after backward")
     for key, expected in (("dw", dw), ("db", db)):
         if device != "meta" and matches(grads[key], 2 * expected):
             fail(f"after calling backward twice with the same inputs, self.grads[{key!r}] is twice the gradient: backward adds to "
@@ -193,8 +204,7 @@ def test_small_shapes(learner: LearnerClient, device: str):
         yhat, dw, db = bce_gradients(w, b, x, y)
         observed = learner.probe("backward", w=w, b=b, x=x, yhat=yhat, y=y, device=device, context=f"for {shape}")
         grads = observed["grads"]
-        if not isinstance(grads, dict) or not {"dw", "db"} <= set(grads):
-            fail(f"after backward, self.grads should be a dict with 'dw' and 'db', but it is {describe_value(grads)}.", cause="grads not a dict with dw and db")
+        expect_grads(grads, "after backward")
         expect_close(grads["dw"], dw, f"self.grads['dw'] after backward for {shape}", device=device)
         expect_close(grads["db"], db, f"self.grads['db'] after backward for {shape}", device=device)
 
@@ -208,9 +218,9 @@ def test_optimize(learner: LearnerClient, device: str):
         stepped = learner.probe("optimize", w=w, b=b, dw=dw, db=db, lr=lr, device=device)
         kind = "a float" if isinstance(lr, float) else "a 0-d tensor"
         expect_close(stepped["w"], w - 0.1 * dw, f"w after optimize() with lr {kind}", device=device,
-                     mistakes={"w + lr * dw (a step uphill)": w + 0.1 * dw, "w - dw (lr ignored)": w - dw})
+                     mistakes={"w + lr * dw (a step uphill)": w + 0.1 * dw, "w - dw (lr ignored)": w - dw, "w unchanged: the step did not change w": w})
         expect_close(stepped["b"], b - 0.1 * db, f"b after optimize() with lr {kind}", device=device,
-                     mistakes={"b + lr * db (a step uphill)": b + 0.1 * db, "b - db (lr ignored)": b - db})
+                     mistakes={"b + lr * db (a step uphill)": b + 0.1 * db, "b - db (lr ignored)": b - db, "b unchanged: the step did not change b": b})
 
 
 @check("end to end: forward, backward, optimize in a loop train like the reference", points=2)
@@ -229,8 +239,7 @@ def test_training(learner: LearnerClient, device: str):
         expect_close(observed["yhat"], yhat, f"at training step {step}, forward(x)", device=device, atol=1e-4)
         dw, db = x @ (yhat - y).T / x.shape[1], (yhat - y).sum() / x.shape[1]
         grads = observed["grads"]
-        if not isinstance(grads, dict) or not {"dw", "db"} <= set(grads):
-            fail(f"at training step {step}, after backward, self.grads should be a dict with 'dw' and 'db', but it is {describe_value(grads)}.", cause="grads not a dict with dw and db")
+        expect_grads(grads, f"at training step {step}, after backward")
         for key, expected in (("dw", dw), ("db", db)):
             if device != "meta" and step > 1 and matches(grads[key], expected + previous[key], atol=1e-4):
                 fail(f"at training step {step}, self.grads[{key!r}] is this step's gradient plus the previous step's: backward adds to "

@@ -1,0 +1,21 @@
+# case: stores the samples on the class (CustomDataset.text = ...), shared by all instances
+# kind: spawn
+# names: class attribute | shared | spawn | instances
+from torch.utils.data import Dataset
+
+
+class CustomDataset(Dataset):
+    def __init__(self, text, labels):
+        if len(text) != len(labels):
+            raise ValueError(f"text has {len(text)} items but labels has {len(labels)}")
+        CustomDataset.text = list(text)
+        CustomDataset.labels = labels
+
+    def __len__(self):
+        return len(self.text)
+
+    def __getitem__(self, idx):
+        n = len(self.text)
+        if idx >= n or idx < -n:
+            raise IndexError(f"index {idx} out of range for {n} samples")
+        return {"Text": self.text[idx], "Class": self.labels[idx]}

@@ -1,0 +1,22 @@
+# case: converts labels with torch.tensor(labels), which fails for string labels
+# kind: dataset
+# names: string | str | tensor | labels
+import torch
+from torch.utils.data import Dataset
+
+
+class CustomDataset(Dataset):
+    def __init__(self, text, labels):
+        if len(text) != len(labels):
+            raise ValueError(f"text has {len(text)} items but labels has {len(labels)}")
+        self.text = list(text)
+        self.labels = torch.tensor(labels)
+
+    def __len__(self):
+        return len(self.text)
+
+    def __getitem__(self, idx):
+        n = len(self.text)
+        if idx >= n or idx < -n:
+            raise IndexError(f"index {idx} out of range for {n} samples")
+        return {"Text": self.text[idx], "Class": self.labels[idx]}

@@ -1,0 +1,20 @@
+# case: checks the lengths with assert, raising AssertionError instead of ValueError
+# kind: dataset
+# names: valueerror | assertionerror | assert
+from torch.utils.data import Dataset
+
+
+class CustomDataset(Dataset):
+    def __init__(self, text, labels):
+        assert len(text) == len(labels), f"text has {len(text)} items but labels has {len(labels)}"
+        self.text = list(text)
+        self.labels = labels
+
+    def __len__(self):
+        return len(self.text)
+
+    def __getitem__(self, idx):
+        n = len(self.text)
+        if idx >= n or idx < -n:
+            raise IndexError(f"index {idx} out of range for {n} samples")
+        return {"Text": self.text[idx], "Class": self.labels[idx]}

@@ -1,0 +1,30 @@
+# case: backward stores db as torch.tensor(error.sum().item() / n): a CPU tensor, via .item()
+# kind: device
+# names: device | cpu | item | meta
+import torch
+from torch import nn
+
+
+class LogisticRegression(nn.Module):
+    def __init__(self, dim, lr=0.01, device=None):
+        super().__init__()
+        self.w = torch.zeros(dim, 1, device=device)
+        self.b = torch.zeros((), device=device)
+        self.grads = {"dw": torch.zeros(dim, 1, device=device), "db": torch.zeros((), device=device)}
+        self.lr = lr
+
+    def forward(self, x):
+        return self.sigmoid(self.w.T @ x + self.b)
+
+    def sigmoid(self, z):
+        return 1 / (1 + torch.exp(-z))
+
+    def backward(self, x, yhat, y):
+        n = x.shape[1]
+        error = yhat - y
+        self.grads["dw"] = (1 / n) * (x @ error.T)
+        self.grads["db"] = torch.tensor(error.sum().item() / n)
+
+    def optimize(self):
+        self.w = self.w - self.lr * self.grads["dw"]
+        self.b = self.b - self.lr * self.grads["db"]

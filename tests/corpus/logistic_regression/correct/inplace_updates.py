@@ -1,0 +1,29 @@
+# case: in-place optimizer step (w -= lr * dw) with fresh gradient tensors every backward
+# kind: other
+import torch
+from torch import nn
+
+
+class LogisticRegression(nn.Module):
+    def __init__(self, dim, lr=0.01, device=None):
+        super().__init__()
+        self.w = torch.zeros(dim, 1, device=device)
+        self.b = torch.zeros((), device=device)
+        self.grads = {"dw": torch.zeros(dim, 1, device=device), "db": torch.zeros((), device=device)}
+        self.lr = lr
+
+    def forward(self, x):
+        return self.sigmoid(self.w.T @ x + self.b)
+
+    def sigmoid(self, z):
+        return 1 / (1 + torch.exp(-z))
+
+    def backward(self, x, yhat, y):
+        n = x.shape[1]
+        err = yhat - y
+        self.grads["dw"] = (1 / n) * (x @ err.T)
+        self.grads["db"] = (1 / n) * err.sum()
+
+    def optimize(self):
+        self.w -= self.lr * self.grads["dw"]
+        self.b -= self.lr * self.grads["db"]

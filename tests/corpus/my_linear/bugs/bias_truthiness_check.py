@@ -1,0 +1,23 @@
+# case: forward tests `if self.bias:` (tensor truthiness) instead of `is not None`
+# kind: forward
+# names: ambiguous | is not none | truth | boolean
+import torch
+from torch import nn
+
+
+class MyLinear(nn.Module):
+    def __init__(self, in_features, out_features, bias=True):
+        super().__init__()
+        self.in_features = in_features
+        self.out_features = out_features
+        self.weights = nn.Parameter(torch.randn(in_features, out_features))
+        if bias:
+            self.bias = nn.Parameter(torch.randn(out_features))
+        else:
+            self.register_parameter("bias", None)
+
+    def forward(self, x):
+        y = x @ self.weights
+        if self.bias:
+            y = y + self.bias
+        return y
