@@ -80,8 +80,9 @@ def submission_id(path: Path) -> str:
 def find_submissions(paths: list[Path]) -> list[Submission]:
     """Each path that holds exercise files is a submission, else each of its folders is one.
 
-    A folder named on the command line that holds neither is a submission too (graded as
-    empty, so that it appears in every report with the reason), never silently dropped.
+    A folder named beside others that holds neither is a submission too (graded as empty,
+    so that it appears in every report with the reason), never silently dropped; named
+    alone, it finds nothing (a usage error: the wrong folder, most likely).
     """
     submissions: list[Submission] = []
     for path in paths:
@@ -90,7 +91,7 @@ def find_submissions(paths: list[Path]) -> list[Submission]:
             submissions.append(Submission(id=submission_id(path), path=files_root(path)))
             continue
         children = _folders(path)
-        if not children:
+        if not children and len(paths) > 1:
             submissions.append(Submission(id=submission_id(path), path=path))
         for child in children:
             submissions.append(Submission(id=submission_id(child), path=files_root(child)))

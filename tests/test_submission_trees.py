@@ -106,6 +106,7 @@ def test_submission_ids_are_escaped_and_empty_named_folders_are_kept(tmp_path):
     (tmp_path / "empty").mkdir()
     ids = [s.id for s in find_submissions([course, tmp_path / "empty"])]
     assert ids == ["bob\\xff", "eve\\u202eexe.txt", "empty"]
+    assert find_submissions([tmp_path / "empty"]) == []  # named alone: nothing found, a usage error
 
 
 def test_text_helpers_show_bidi_controls_separators_and_bytes_as_escapes():
