@@ -478,6 +478,30 @@ def test_pages_are_self_contained(pages, instructor_pages):
         assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "") and "https://" not in html
 
 
+TABLE_PARTS = ("thead", "tbody", "tfoot", "tr", "th", "td")
+
+
+def nu_table_role_errors(page: BeautifulSoup) -> list[str]:
+    """The Nu HTML checker's rule (validator/validator, nu.validator.checker.schematronequiv.
+    Assertions, as run by vnu 24.x): "The role attribute must not be used on a tr [thead,
+    tbody, tfoot, th, td] element which has a table ancestor with no role attribute, or with
+    a role attribute whose value is table, grid or treegrid"."""
+    errors = []
+    for part in page.find_all(TABLE_PARTS):
+        table = part.find_parent("table")
+        if part.has_attr("role") and table is not None and table.get("role", "table") in ("table", "grid", "treegrid"):
+            errors.append(f"<{part.name} role={part['role']!r}> inside <table role={table.get('role')!r}>")
+    return errors
+
+
+def test_tables_keep_implicit_roles_as_the_nu_checker_requires(pages, instructor_pages):
+    for path in [*pages.values(), *instructor_pages.values()]:
+        page = soup(path)
+        assert not nu_table_role_errors(page), (path.name, nu_table_role_errors(page)[:3])
+        for table in page.select("table.stack"):
+            assert table.get("role") == "table", "kept a table for screen readers when its display is block"
+
+
 def test_cli_writes_html(tmp_path):
     root = tmp_path / "class"
     make_submission(root / "alice")
