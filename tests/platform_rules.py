@@ -116,3 +116,22 @@ def canvas_rows(text: str) -> list[list[str]]:
             value = float(cell.replace(",", "."))
             assert math.isfinite(value)
     return rows
+
+
+# GitLab's JUnit parser -------------------------------------------------------------------------
+# gitlabhq/gitlabhq lib/gitlab/ci/parsers/test/junit.rb (GitLab 17.x, create_test_case) reads a
+# report with ActiveSupport's Hash.from_xml (XMLConverter): an element with text becomes that
+# text, attributes dropped; one with attributes only becomes a Hash of them. The test case's
+# `system_output`, what the Tests tab shows, is that value of its <failure>, else <error>, else
+# <skipped>.
+
+def gitlab_system_output(case) -> object:
+    """What GitLab shows for one <testcase> (an xml.etree element): a string, a dict, or None."""
+    for tag in ("failure", "error", "skipped"):
+        element = case.find(tag)
+        if element is None:
+            continue
+        if element.text and element.text.strip():
+            return element.text
+        return dict(element.attrib) or None
+    return None

@@ -16,7 +16,7 @@ import pytest
 from grader.report import github, gradebook_csv, gradescope, junit, visible
 from grader.results import CheckResult, ExerciseResult, Location, RunResult, SubmissionResult
 from platform_rules import (
-    canvas_rows, decode_payload, junit_schema, load_json_strict, runner_commands, validate_classroom_payload, validate_gradescope,
+    canvas_rows, decode_payload, gitlab_system_output, junit_schema, load_json_strict, runner_commands, validate_classroom_payload, validate_gradescope,
 )
 
 SECRET = "SECRET-HIDDEN-INPUT-0.8125"
@@ -152,6 +152,19 @@ def test_junit_statuses_messages_and_locations(run, tmp_path):
     assert len(errors) == 2 and all("file not found" in e.get("message") for e in errors)
     props = {p.get("name"): p.get("value") for p in suites["my_linear"].iter("property")}
     assert (props["score"], props["max_score"], props["submission_score"]) == ("3", "7", "3")
+
+
+def test_junit_reads_in_gitlab_as_text_for_every_status(run, tmp_path):
+    """GitLab 17.x (lib/gitlab/ci/parsers/test/junit.rb via Hash.from_xml) shows the text of
+    <failure>, <error> or <skipped>; an element with only attributes shows as an object."""
+    path = tmp_path / "junit.xml"
+    junit.write_junit(run, path)
+    cases = {c.get("name"): c for c in ET.parse(path).getroot().iter("testcase")}
+    skipped = gitlab_system_output(cases["forward(x) computes x @ weights + bias [cuda]"])
+    assert isinstance(skipped, str) and "not run: no GPU" in skipped
+    for case in cases.values():
+        if any(case.find(tag) is not None for tag in ("failure", "error", "skipped")):
+            assert isinstance(gitlab_system_output(case), str), case.get("name")
 
 
 # Gradebook CSV ------------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 One <testsuite> per submission and exercise, one <testcase> per check: `classname` is the
 exercise (`<submission>.<exercise>` in a batch, which Jenkins shows as package and class),
 `name` the check's title. A failed check has <failure>, an exercise that could not be graded
-has <error> on each check, a check not run (no GPU) has <skipped>. `message` is the first
+has <error> on each check, a check not run (no GPU) has <skipped>, its reason
+as text too (GitLab shows the element's text, Jenkins its `message`). `message` is the first
 line of our message, `type` its category; the body has the whole message and the learner's
 file and line (junit-10.xsd has no `file` or `line` attribute on <testcase>), and
 <system-out> what the learner's code printed. Scores go in each suite's <properties>.
@@ -55,7 +56,9 @@ def _testcase(parent: ET.Element, classname: str, name: str, check: CheckResult)
     elif check.status == "error":
         ET.SubElement(case, "error", message=first_line, type=xml_text(check.category or "error")).text = _body(check)
     elif check.status == "skipped":
-        ET.SubElement(case, "skipped", message=xml_text(message or "not run", MESSAGE_LIMIT))
+        reason = xml_text(message or "not run", MESSAGE_LIMIT)
+        # GitLab shows an element's text, not its attributes: without text, a <skipped> reads as an object.
+        ET.SubElement(case, "skipped", message=reason).text = reason
     printed = visible.output(check)
     if printed:
         ET.SubElement(case, "system-out").text = xml_text(printed, OUTPUT_LIMIT)
