@@ -22,6 +22,14 @@ def load_json_strict(text: str):
     return json.loads(text, parse_constant=refuse)
 
 
+def gradescope_shows_passed(test: dict) -> bool:
+    """How Gradescope styles a test (gradescope/autograder_samples docs/specs.md at af5dee4,
+    "Scoring"): its `status` when given, else passed exactly when score == max_score."""
+    if "status" in test:
+        return test["status"] == "passed"
+    return test.get("score") == test.get("max_score")
+
+
 def validate_gradescope(data: dict) -> None:
     jsonschema.validate(data, json.loads((SCHEMAS / "gradescope-results.schema.json").read_text()))
 

@@ -16,7 +16,7 @@ import pytest
 from grader.report import github, gradebook_csv, gradescope, junit, visible
 from grader.results import CheckResult, ExerciseResult, Location, RunResult, SubmissionResult
 from platform_rules import (
-    canvas_rows, decode_payload, gitlab_system_output, junit_schema, load_json_strict, runner_commands, validate_classroom_payload, validate_gradescope,
+    canvas_rows, decode_payload, gitlab_system_output, gradescope_shows_passed, junit_schema, load_json_strict, runner_commands, validate_classroom_payload, validate_gradescope,
 )
 
 SECRET = "SECRET-HIDDEN-INPUT-0.8125"
@@ -88,9 +88,19 @@ def test_gradescope_results_match_the_schema_and_the_model(run, tmp_path):
     assert "without + b" in forward["output"] and "at my_linear.py:7" in forward["output"] and "hello" in forward["output"]
     assert "\x1b" not in forward["output"] and "\x00" not in forward["output"]
     assert by_id["my_linear.init"]["status"] == "passed" and by_id["my_linear.init"]["score"] == 1
-    skipped = by_id["my_linear.forward[cuda]"]
-    assert (skipped["score"], skipped["max_score"]) == (0, 0) and "status" not in skipped and "not run: no GPU" in skipped["output"]
+    assert "my_linear.forward[cuda]" not in by_id and "1 checks were not run (no GPU)" in data["output"]
     assert by_id["custom_dataset.len"]["status"] == "failed" and "file not found" in by_id["custom_dataset.len"]["output"]
+
+
+def test_gradescope_shows_as_passed_only_the_checks_that_passed(run):
+    """Gradescope (autograder_samples docs/specs.md at af5dee4) shows a test without `status`
+    as passed when score == max_score: a check not run, at 0 of 0, would read as passed."""
+    submission = run.submissions[0]
+    checks = {c.id: c for e in submission.exercises for c in e.checks}
+    tests = gradescope.gradescope_results(submission)["tests"]
+    shown_passed = {t["extra_data"]["id"] for t in tests if gradescope_shows_passed(t)}
+    assert shown_passed == {i for i, c in checks.items() if c.status == "passed"}
+    assert not any(checks[t["extra_data"]["id"]].status == "skipped" for t in tests)
 
 
 def test_gradescope_hidden_checks_are_hidden_and_say_nothing_of_their_inputs(run, tmp_path):

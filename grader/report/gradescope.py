@@ -5,7 +5,10 @@ One test per check, with our score and maximum; the top-level `score` is written
 check is `hidden` (never shown to students, always to instructors) and carries only its
 title and failure category: the full message is in the run's log, `/autograder/results/
 stdout`, which students do not see (`stdout_visibility: hidden`). Skipped checks (no GPU)
-are listed with 0 of 0 points, so that they count toward neither score nor maximum.
+and checks the grader could not finish are left out of `tests` and counted in the top-level
+`output`: Gradescope shows a test with no `status` as passed when its score equals its
+maximum (0 of 0), and a `status` can only be passed or failed, so a check that never ran
+has no honest entry there.
 """
 from __future__ import annotations
 
@@ -23,8 +26,6 @@ OUTPUT_LIMIT = 8_000
 def _test_output(check: CheckResult) -> str:
     if check.status == "passed":
         return ""
-    if check.status == "skipped":
-        return f"{visible.message(check) or 'not run'}: counts toward neither score nor maximum."
     parts = [visible.message(check)]
     loc = visible.location(check)
     if loc is not None:
@@ -40,19 +41,19 @@ def gradescope_results(submission: SubmissionResult, execution_time: float | Non
     tests = []
     for e_index, exercise in enumerate(submission.exercises, start=1):
         for c_index, check in enumerate(exercise.checks, start=1):
-            test = {
+            if not check.counted:
+                continue  # not run (no GPU), or the grader could not finish it: see the module's docstring
+            tests.append({
                 "number": f"{e_index}.{c_index}",
                 "name": visible.plain(check.title).replace("\n", " "),
-                "score": visible.number(check.score if check.counted else 0),
-                "max_score": visible.number(check.max_score if check.counted else 0),
+                "score": visible.number(check.score),
+                "max_score": visible.number(check.max_score),
+                "status": "passed" if check.status == "passed" else "failed",
                 "output": _test_output(check),
-                "tags": [exercise.name] + (["skipped"] if check.status == "skipped" else []) + (["hidden"] if check.hidden else []),
+                "tags": [exercise.name] + (["hidden"] if check.hidden else []),
                 "visibility": "hidden" if check.hidden else "visible",
                 "extra_data": {"id": check.id, "status": check.status, "category": check.category},
-            }
-            if check.counted:
-                test["status"] = "passed" if check.status == "passed" else "failed"
-            tests.append(test)
+            })
     lines = [f"{visible.points(submission.score)}/{visible.points(submission.max_score)} points."]
     lines += [f"{e.name}: {visible.points(e.score)}/{visible.points(e.max_score)}" for e in submission.exercises]
     lines += [f"\nNote: {visible.cap(visible.plain(note), 1000)}" for note in submission.notes]  # files left out of grading
@@ -62,7 +63,10 @@ def gradescope_results(submission: SubmissionResult, execution_time: float | Non
         lines += [f"\n{exercise.name}: {visible.cap(visible.plain(note), 1000)}" for note in visible.notes(exercise)]
     skipped = sum(1 for e in submission.exercises for c in e.checks if c.status == "skipped")
     if skipped:
-        lines.append(f"\n{skipped} checks were not run (no GPU); they count toward neither score nor maximum.")
+        lines.append(f"\n{skipped} checks were not run (no GPU), so they are not listed; they count toward neither score nor maximum.")
+    unfinished = sum(1 for e in submission.exercises for c in e.checks if c.grader_fault)
+    if unfinished:
+        lines.append(f"\n{unfinished} checks could not be finished by the grader, so they are not listed; they count toward neither score nor maximum.")
     if any(c.hidden for e in submission.exercises for c in e.checks):
         lines.append("\nSome checks are hidden until your instructor shows them; until then Gradescope hides the total.")
     return {
