@@ -143,3 +143,52 @@ def gitlab_system_output(case) -> object:
             return element.text
         return dict(element.attrib) or None
     return None
+
+
+# GitHub Classroom's grading reporter ---------------------------------------------------------
+# classroom-resources/autograding-grading-reporter v1 (commit 43c2d9f): src/main.js reads
+# `<RUNNER>_RESULTS` for each runner in `runners`; src/console-results.js prints the log;
+# src/aggregate-results.js the table; src/helpers/test-helpers.js getTestScore (passed tests /
+# tests × max_score, test scores ignored); src/notify-classroom.js the total Classroom records
+# (Σ tests[].score of the runners whose max_score is truthy, out of Σ max_score).
+
+def js_number(value: float) -> str:
+    """A number as JavaScript's template strings print it (46, 2.5, NaN)."""
+    if value != value:
+        return "NaN"
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _runner_score(results: dict) -> float:
+    tests = results["tests"]
+    passed = sum(1 for t in tests if t["status"] == "pass")
+    return passed / len(tests) * (results.get("max_score") or 0) if tests else float("nan")
+
+
+def classroom_reporter(runners: str, environ: dict[str, str]) -> dict:
+    """What the reporter prints and sends: log lines, table rows, the notice, whether it fails."""
+    results = [(name, json.loads(base64.b64decode(environ[f"{name.strip().upper()}_RESULTS"]).decode("utf-8"))) for name in runners.split(",")]
+    log, table = [], []
+    for name, data in results:
+        log.append(f"🔄 Processing: {name}")
+        for test in data["tests"]:
+            suffix = f" - line {test['line_no']}" if test.get("line_no") != 0 else ""
+            if test["status"] == "pass":
+                log.append(f"✅ {test['name']}{suffix}")
+            elif test["status"] == "error":
+                log.append(f"Error: {test.get('message') or 'Failed to run test ' + repr(test['name'])}")
+            else:
+                log.append(f"❌ {test['name']}{suffix}")
+            if test.get("test_code"):
+                log.append(f"Test code:\n{test['test_code']}")
+        max_score = data.get("max_score") or 0
+        if max_score != 0:
+            log.append(f"Total points for {name}: {_runner_score(data):.2f}/{js_number(max_score)}")
+        table.append((name.strip(), _runner_score(data), max_score))
+    table.append(("Total: ", sum(row[1] for row in table), sum(row[2] for row in table)))
+    counted = [data for _, data in results if data.get("max_score")]
+    total = sum(t["score"] for data in counted for t in data["tests"])
+    maximum = sum(data["max_score"] for data in counted)
+    notice = f"Points {js_number(total)}/{js_number(maximum)}" if maximum else None
+    failed = any(data["status"] in ("fail", "error") for _, data in results)
+    return {"log": log, "table": table, "notice": notice, "total": (total, maximum), "failed": failed}

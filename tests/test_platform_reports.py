@@ -16,7 +16,7 @@ import pytest
 from grader.report import github, gradebook_csv, gradescope, junit, visible
 from grader.results import CheckResult, ExerciseResult, Location, RunResult, SubmissionResult
 from platform_rules import (
-    canvas_rows, decode_payload, gitlab_system_output, gradescope_shows_passed, junit_schema, load_json_strict, runner_commands, validate_classroom_payload, validate_gradescope,
+    classroom_reporter, canvas_rows, decode_payload, gitlab_system_output, gradescope_shows_passed, junit_schema, load_json_strict, runner_commands, validate_classroom_payload, validate_gradescope,
 )
 
 SECRET = "SECRET-HIDDEN-INPUT-0.8125"
@@ -210,7 +210,7 @@ def test_classroom_payload_totals_equal_ours(run):
     payload = decode_payload(github.encode_payload(run))
     validate_classroom_payload(payload)
     s = run.submissions[0]
-    assert sum(t["score"] for t in payload["tests"]) == s.score and payload["max_score"] == s.max_score
+    assert sum(t["score"] for t in payload["tests"]) == s.score and payload["max_score"] == 0, "the points are in `earned` and `lost`"
     assert payload["status"] == "fail"
     counted = [c for e in s.exercises for c in e.checks if c.counted]
     assert [t["score"] for t in payload["tests"]] == [c.score for c in counted]
@@ -218,6 +218,38 @@ def test_classroom_payload_totals_equal_ours(run):
     forward = next(t for t in payload["tests"] if "[cpu]" in t["name"] and "x @ weights" in t["name"])
     assert (forward["filename"], forward["line_no"]) == ("my_linear.py", 7)
     assert SECRET not in json.dumps(payload)
+
+
+def _reporter(run: RunResult) -> dict:
+    outputs = github.step_outputs(run)
+    env = {"GRADER_RESULTS": outputs["result"], "EARNED_RESULTS": outputs["earned"], "LOST_RESULTS": outputs["lost"]}
+    return classroom_reporter("grader,earned,lost", env)
+
+
+@pytest.mark.parametrize("make", [lambda: make_run(nasty_submission()), lambda: make_run(full_marks("alice")),
+                                  lambda: make_run(nasty_submission("a"), full_marks("b"))])
+def test_the_classroom_reporter_shows_and_records_our_total(make):
+    """classroom-resources/autograding-grading-reporter v1 (43c2d9f), re-implemented in
+    platform_rules: its log and table count passed tests × max / tests, Classroom gets
+    Σ scores / Σ max. Both must be ours (3/10 here, where the checks' points differ)."""
+    run = make()
+    score, maximum = sum(s.score for s in run.submissions), sum(s.max_score for s in run.submissions)
+    reported = _reporter(run)
+    assert reported["total"] == (score, maximum) and reported["notice"] == f"Points {visible.points(score)}/{visible.points(maximum)}"
+    assert reported["table"][-1][1:] == (score, maximum), reported["table"]
+    printed = [float(line.split(": ")[1].split("/")[0]) for line in reported["log"] if line.startswith("Total points for ")]
+    assert sum(printed) == score, reported["log"]
+    assert reported["failed"] == (score < maximum)
+
+
+def test_the_classroom_reporter_names_every_test_it_prints(run):
+    """The reporter prints an `error` test as "Error: <message>" alone (console-results.js)."""
+    payload = decode_payload(github.encode_payload(run))
+    log = "\n".join(_reporter(run)["log"])
+    errors = [t for t in payload["tests"] if t["status"] == "error"]
+    assert errors
+    for test in errors:
+        assert f"Error: {test['name']}: " in log, test
 
 
 def test_classroom_payload_strings_cannot_be_commands_when_the_reporter_prints_them(run):
@@ -319,7 +351,7 @@ def test_github_actions_writes_outputs_and_summary(run, tmp_path):
     stream.write("::error::printed while grading\n")
     assert actions.finish(run) == []
     lines = output.read_text().splitlines()
-    assert lines[0] == "earlier=1" and [ln.split("=", 1)[0] for ln in lines[1:]] == ["result", "score", "max_score"]
+    assert lines[0] == "earlier=1" and [ln.split("=", 1)[0] for ln in lines[1:]] == ["result", "earned", "lost", "score", "max_score"]
     assert decode_payload(lines[1].split("=", 1)[1]) == json.loads(json.dumps(github.classroom_payload(run)))
     assert summary.read_text().startswith("# Autograder")
     commands = runner_commands(stream.getvalue())

@@ -81,13 +81,13 @@ def _outputs(text: str) -> dict[str, str]:
 def test_actions_payload_decodes_to_the_same_totals_as_json(actions_step):
     assert actions_step["completed"].returncode == 1, actions_step["completed"].stderr
     outputs = _outputs(actions_step["output"])
-    assert set(outputs) == {"result", "score", "max_score"}
+    assert set(outputs) == {"result", "earned", "lost", "score", "max_score"}
     payload = decode_payload(outputs["result"])
     validate_classroom_payload(payload)
     [submission] = actions_step["json"]["submissions"]
     # the reporter sends Σ tests[].score out of Σ max_score to Classroom
     assert sum(t["score"] for t in payload["tests"]) == submission["score"]
-    assert payload["max_score"] == submission["max_score"]
+    assert payload["max_score"] == 0 and decode_payload(outputs["earned"])["max_score"] + decode_payload(outputs["lost"])["max_score"] == submission["max_score"]
     assert 0 < submission["score"] < submission["max_score"]
     assert float(outputs["score"]) == submission["score"] and float(outputs["max_score"]) == submission["max_score"]
     counted = [c for e in submission["exercises"] for c in e["checks"] if c["status"] != "skipped"]
@@ -141,7 +141,7 @@ def test_a_learner_who_prints_commands_adds_no_annotation_and_changes_no_output(
     unfenced = "\n".join(line for line in stdout.splitlines() if fence["data"] not in line)
     assert any(c["command"] == "v1" and "##[error]pwned-v1" in c["line"] for c in runner_commands(unfenced))
     outputs = _outputs(actions_step["output"])
-    assert PWNED not in actions_step["output"] and set(outputs) == {"result", "score", "max_score"} and outputs["score"] != "46"
+    assert PWNED not in actions_step["output"] and set(outputs) == {"result", "earned", "lost", "score", "max_score"} and outputs["score"] != "46"
 
 
 def test_actions_job_summary_and_other_outputs_of_the_same_run(actions_step):
@@ -328,8 +328,10 @@ def test_init_github_writes_the_classroom_workflow(tmp_path):
     steps = workflow["jobs"]["run-autograding-tests"]["steps"]
     grade = next(s for s in steps if s.get("id") == "grader")
     reporter = next(s for s in steps if "autograding-grading-reporter" in s.get("uses", ""))
-    assert reporter["with"]["runners"] == "grader"
-    assert reporter["env"] == {"GRADER_RESULTS": "${{ steps.grader.outputs.result }}"}  # <RUNNER ID upper-cased>_RESULTS
+    runners = reporter["with"]["runners"].split(",")
+    assert runners == ["grader", "earned", "lost"] and all(re.fullmatch(r"[a-zA-Z0-9]+", r) for r in runners)
+    outputs = {"grader": "result"}  # <RUNNER ID upper-cased>_RESULTS, from the grade step's outputs
+    assert reporter["env"] == {f"{r.upper()}_RESULTS": f"${{{{ steps.grader.outputs.{outputs.get(r, r)} }}}}" for r in runners}
     assert grade["run"].startswith("grade . ")
     install = next(s for s in steps if "pip install" in s.get("run", ""))["run"]
     assert f"torch-exercise-grader=={grader.__version__}" in install and "download.pytorch.org/whl/cpu" in install

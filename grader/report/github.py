@@ -1,9 +1,12 @@
 """GitHub Actions and GitHub Classroom: step outputs, annotations and a job summary.
 
 - The Classroom grading reporter (classroom-resources/autograding-grading-reporter) reads
-  one step output per runner, `result`: base64 of a JSON payload with `tests[]`. It sends
-  Σ tests[].score out of Σ max_score to Classroom, so each counted check becomes one test
-  with its own score: Classroom's total is ours, partial credit included.
+  one step output per runner: base64 of a JSON payload with `tests[]`. It sends Σ
+  tests[].score out of Σ max_score (of the runners whose max_score is not 0) to Classroom,
+  but its log and table show each runner's (passed tests / tests) × max_score. So the
+  points go in two runners of one test each, `earned` (score out of score) and `lost` (0
+  out of max − score), for which both formulas give our total, partial credit included; the
+  checks, one test each, go in a third, `grader`, with max_score 0, which neither counts.
 - `::error` annotations at the learner's file and line for failed checks, escaped as the
   runner unescapes them, at most ten per step (GitHub drops the rest silently).
 - A Markdown job summary with everything, under GitHub's 1 MiB cap.
@@ -104,21 +107,29 @@ def _counted(submission: SubmissionResult):
 
 
 def classroom_payload(run: RunResult, message_limit: int = 1000, code_limit: int = 300, name_limit: int = TITLE_LIMIT) -> dict:
-    """What the grading reporter reads: one test per counted check, with that check's score.
+    """The `grader` runner: one test per counted check, for the reporter's log.
 
-    Skipped checks (no GPU) count toward neither score nor maximum, so they are left out.
+    Its max_score is 0, so the reporter counts none of it (the `earned` and `lost` runners
+    carry the points): a runner's log total is passed tests × max_score / tests, which is
+    not our score when checks carry different points. Each test still has its check's
+    score. Skipped checks (no GPU) count toward neither score nor maximum, so they are left
+    out. The reporter prints only the message of an `error` test, so that message starts
+    with the test's name.
     """
     several = len(run.submissions) > 1
     tests = []
     for submission in run.submissions:
         for exercise, check in _counted(submission):
             loc = visible.location(check)
-            name = f"{exercise.name}: {check.title}"
+            name = log_safe(f"{submission.id}: {exercise.name}: {check.title}" if several else f"{exercise.name}: {check.title}", name_limit)
+            message = visible.message(check)
+            if check.status == "error":  # printed alone, as "Error: <message>"
+                message = f"{name}: {message}" if message else name
             tests.append({
-                "name": log_safe(f"{submission.id}: {name}" if several else name, name_limit),
+                "name": name,
                 "status": RUNNER_STATUS[check.status],
                 "score": visible.number(check.score),
-                "message": log_safe(visible.message(check), message_limit) or None,
+                "message": log_safe(message, message_limit + name_limit) or None,
                 "test_code": log_safe(f"{visible.where(loc)}: {loc.code}" if loc and loc.code else visible.where(loc), code_limit),
                 "filename": log_safe(loc.file, 300) if loc else "",
                 "line_no": loc.line if loc and not visible.in_notebook(loc) else 0,
@@ -127,18 +138,52 @@ def classroom_payload(run: RunResult, message_limit: int = 1000, code_limit: int
     return {
         "version": 1,
         "status": "pass" if all(s.full_marks for s in run.submissions) else "fail",
-        "max_score": visible.number(sum(s.max_score for s in run.submissions)),
+        "max_score": 0,
         "tests": tests,
     }
 
 
+def _points_runner(name: str, passed: bool, score: float, max_score: float) -> dict:
+    """A runner of one test worth `score` of `max_score`: the reporter's two formulas agree on it."""
+    test = {"name": name, "status": "pass" if passed else "fail", "score": visible.number(score), "message": None,
+            "test_code": "", "filename": "", "line_no": 0, "duration": 0}
+    return {"version": 1, "status": test["status"], "max_score": visible.number(max_score), "tests": [test]}
+
+
+def points_payloads(run: RunResult) -> dict[str, dict]:
+    """The `earned` and `lost` runners, whose totals add up to ours in the reporter's log,
+    its table and the total it sends to Classroom."""
+    score = sum(s.score for s in run.submissions)
+    max_score = sum(s.max_score for s in run.submissions)
+    lost = max(max_score - score, 0)
+    of = f"of {visible.points(max_score)} points"
+    return {
+        "earned": _points_runner(f"{visible.points(score)} {of} earned", score > 0, score, score),
+        "lost": _points_runner(f"{visible.points(lost)} {of} lost", lost == 0, 0, lost),
+    }
+
+
+def _encoded(payload: dict) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8", "replace")
+
+
 def encode_payload(run: RunResult) -> str:
-    """The payload as the reporter decodes it, shortened until it fits in an env var."""
+    """The `grader` runner's payload as the reporter decodes it, shortened until it fits in an env var."""
     for limits in ((1000, 300, TITLE_LIMIT), (200, 120, 120), (0, 0, 80), (0, 0, 40)):
-        data = json.dumps(classroom_payload(run, *limits), ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8", "replace")
+        data = _encoded(classroom_payload(run, *limits))
         if len(data) <= PAYLOAD_JSON_LIMIT:
             break
     return base64.b64encode(data).decode("ascii")
+
+
+def step_outputs(run: RunResult) -> dict[str, str]:
+    """Every step output: one per reporter runner (`result` is the `grader` runner's), and
+    for one submission its `score` and `max_score`."""
+    outputs = {"result": encode_payload(run)}
+    outputs |= {name: base64.b64encode(_encoded(payload)).decode("ascii") for name, payload in points_payloads(run).items()}
+    if len(run.submissions) == 1:
+        outputs |= {"score": visible.points(run.submissions[0].score), "max_score": visible.points(run.submissions[0].max_score)}
+    return outputs
 
 
 # Annotations ---------------------------------------------------------------------------------
@@ -314,9 +359,7 @@ class GitHubActions:
         if len(run.submissions) == 1:
             s = run.submissions[0]
             self._print(command("notice", f"Points {visible.points(s.score)}/{visible.points(s.max_score)}", title="Autograder"))
-        outputs = {"result": encode_payload(run)}
-        if len(run.submissions) == 1:
-            outputs |= {"score": visible.points(run.submissions[0].score), "max_score": visible.points(run.submissions[0].max_score)}
+        outputs = step_outputs(run)
         output_file = self.environ.get("GITHUB_OUTPUT")
         if output_file:
             with open(output_file, "a", encoding="utf-8", errors="replace") as f:
