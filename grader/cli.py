@@ -17,7 +17,7 @@ from grader.exercises import BY_NAME, EXERCISES
 from grader.report.json_report import write_json
 from grader.report import github as github_report
 from grader.report.visible import redacted  # a CI log is learner-visible: hidden checks' messages stay out
-from grader.report.gradebook_csv import ID_COLUMNS, write_gradebook
+from grader.report.gradebook_csv import ID_COLUMNS, columns_problem, write_gradebook
 from grader.report.gradescope import write_gradescope
 from grader.report.junit import write_junit
 from grader.report.terminal import render_isolation, render_submission, render_table
@@ -335,6 +335,9 @@ def _csv_titles(pairs: tuple[str, ...], exercise_names) -> dict[str, str]:
         if not sep or not title.strip() or name not in (*exercise_names, "total"):
             raise click.UsageError(f"--csv-column {pair!r}: expected NAME=TITLE with NAME one of {', '.join((*exercise_names, 'total'))}.")
         titles[name] = title.strip()
+    problem = columns_problem(titles)
+    if problem:
+        raise click.UsageError(f"--csv-column: {problem}.")
     return titles
 
 

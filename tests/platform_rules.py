@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import math
+import re
 from pathlib import Path
 
 import jsonschema
@@ -96,33 +97,62 @@ def runner_commands(log: str) -> list[dict]:
 
 
 # Canvas's gradebook importer ----------------------------------------------------------------
-# instructure/canvas-lms lib/gradebook_importer.rb, as summarised in shared/reference/formats.md
-# section 5.1.
+# instructure/canvas-lms lib/gradebook_importer.rb (master, 2025): header? / update_column_count
+# (student columns), strip_non_assignment_columns (NON_ASSIGNMENT_COLUMN_HEADERS joined into
+# one unanchored Regexp, grep_v: a title that merely contains "Final Score" is dropped),
+# process_pp (a row whose column A includes "Points Possible" sets each assignment's points),
+# calc_assignment_indices (a title's first column), check_for_non_student_row.
 
-def canvas_rows(text: str) -> list[list[str]]:
+CANVAS_DROPPED = re.compile("|".join(["Current Score", "Current Points", "Current Grade", "Final Score", "Final Points", "Final Grade",
+                                      "Override Score", "Override Grade", "Override Status"]))
+
+
+def canvas_import(text: str) -> dict:
+    """What the importer makes of the CSV: assignments (title → points possible, None when no
+    Points Possible row gives them) and each student row's cells by title, as the preview shows."""
     rows = list(csv.reader(io.StringIO(text, newline="")))
     header = rows[0]
-    assert "Student" in header[0], "column A must contain 'Student'"
-    assert header[1] == "ID", "column B must be 'ID'"
-    assert len(header) >= 4
-    assert "Section" in header, "Section must be the last student-information column"
-    section = header.index("Section")
-    assert header[2:section] in ([], ["SIS Login ID"], ["SIS User ID", "SIS Login ID"], ["SIS User ID", "SIS Login ID", "Integration ID"],
-                                 ["SIS User ID", "SIS Login ID", "Integration ID", "Root Account"]), header[2:section]
-    assignments = header[section + 1:]
-    assert assignments, "no assignment columns"
-    assert len(set(assignments)) == len(assignments), "duplicate assignment titles"
-    ignored = ("Current Score", "Final Score", "Unposted Score", "Current Points", "Final Points", "Current Grade", "Final Grade")
-    assert not any(title.startswith(ignored) for title in assignments), "a read-only column"
+    assert len(header) > 3 and "Student" in header[0] and "ID" in header[1], "invalid header row"
+    student_columns = 3
+    if re.search(r"SIS\s+Login\s+ID", header[2]):
+        student_columns += 1
+    elif re.search(r"SIS\s+User\s+ID", header[2]) and re.search(r"SIS\s+Login\s+ID", header[3]):
+        extra = 1 if re.search(r"Integration\s+ID", header[4]) else 0
+        student_columns += 2 + extra + (1 if re.search(r"Root\s+Account", header[4 + extra]) else 0)
+    assert "Section" in header[student_columns - 1], "Section must be the last student-information column"
+    titles = [title for title in header[student_columns:] if not CANVAS_DROPPED.search(title)]
+    index = {title: header.index(title) for title in titles}
+    points: dict[str, str | None] = {title: None for title in titles}
+    students = []
+    for row in rows[1:]:
+        if row[0] and "Points Possible" in row[0]:
+            points.update({title: row[i] for title, i in index.items() if row[i]})
+        elif all(re.fullmatch(r"\s*(Muted|Manual Posting.*)?\s*", cell, re.I) for cell in row):
+            continue
+        else:
+            students.append({"row": row, **{title: row[i] for title, i in index.items()}})
+    return {"header": header, "assignments": points, "dropped": [t for t in header[student_columns:] if t not in titles], "students": students}
+
+
+def canvas_rows(text: str) -> list[list[str]]:
+    """The rows, after checking that the importer reads every column and every row as meant."""
+    imported = canvas_import(text)
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    header = rows[0]
+    assert header[1] == "ID" and header[2:4] == ["SIS User ID", "SIS Login ID"] and header[4] == "Section", header
+    assert not imported["dropped"], f"the importer drops {imported['dropped']}"
+    assignments = header[5:]
+    assert assignments and len(set(assignments)) == len(assignments), "duplicate assignment titles"
+    assert all(points is not None for points in imported["assignments"].values()), "a column without points possible"
+    assert len(imported["students"]) == len(rows) - 2, "every row but the Points Possible one is a student"
     for row in rows[1:]:
         assert len(row) == len(header), row
-        assert not row[0].startswith("Points Possible"), "we write no Points Possible row"
-        assert row[1] or row[2] or row[3] or row[0], "no way to match the student"
-        for cell in row[section + 1:]:
+        for cell in row[5:]:
             if cell.strip() in ("", "-") or cell.strip().upper() == "EX":
                 continue
-            value = float(cell.replace(",", "."))
-            assert math.isfinite(value)
+            assert math.isfinite(float(cell.replace(",", ".")))
+    for student in imported["students"]:
+        assert any(student["row"][:4]), "no way to match the student"
     return rows
 
 

@@ -16,7 +16,7 @@ import pytest
 from grader.report import github, gradebook_csv, gradescope, junit, visible
 from grader.results import CheckResult, ExerciseResult, Location, RunResult, SubmissionResult
 from platform_rules import (
-    classroom_reporter, canvas_rows, decode_payload, gitlab_system_output, gradescope_shows_passed, junit_schema, load_json_strict, runner_commands, validate_classroom_payload, validate_gradescope,
+    classroom_reporter, canvas_import, canvas_rows, decode_payload, gitlab_system_output, gradescope_shows_passed, junit_schema, load_json_strict, runner_commands, validate_classroom_payload, validate_gradescope,
 )
 
 SECRET = "SECRET-HIDDEN-INPUT-0.8125"
@@ -182,26 +182,55 @@ def test_junit_reads_in_gitlab_as_text_for_every_status(run, tmp_path):
 def test_gradebook_follows_canvas_rules_and_quotes(tmp_path):
     path = tmp_path / "grades.csv"
     submissions = [nasty_submission(), full_marks("alice"), full_marks("=cmd|' /C calc'!A0")]
-    gradebook_csv.write_gradebook(make_run(*submissions), path, {"total": "HW3 Autograder (48213)", "my_linear": "MyLinear, part 1"})
+    gradebook_csv.write_gradebook(make_run(*submissions), path, {"total": "HW3 Autograder (48213)"})
     raw = path.read_bytes()
-    assert not raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\r\n") == 4
+    assert not raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\r\n") == 5
     rows = canvas_rows(raw.decode("utf-8"))
-    assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "MyLinear, part 1", "custom_dataset", "HW3 Autograder (48213)"]
-    assert b'"MyLinear, part 1"' in raw and b'"doe, ""jj"" <b>"' in raw
-    for row, submission in zip(rows[1:], submissions):
+    assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "HW3 Autograder (48213)"]
+    assert rows[1] == ["Points Possible", "", "", "", "", "10"]
+    assert b'"doe, ""jj"" <b>"' in raw
+    for row, submission in zip(rows[2:], submissions):
         shown = "'" + submission.id if submission.id.startswith("=") else submission.id  # a formula is neutralised (OWASP)
         assert row[0] == row[3] == shown and row[1] == row[2] == row[4] == ""
-        assert row[5:] == [visible.points(x) for x in (submission.exercises[0].score, submission.exercises[1].score, submission.score)]
-    assert rows[1][5:] == ["3", "0", "3"] and rows[2][5:] == ["3.5", "3", "6.5"]
+        assert row[5:] == [visible.points(submission.score)]
+
+
+def test_gradebook_imports_each_point_once_with_its_points_possible(tmp_path):
+    """Canvas (lib/gradebook_importer.rb, re-implemented in platform_rules.canvas_import) makes
+    each column an assignment, all in the course total; a column that is new gets points
+    only from a Points Possible row."""
+    run = make_run(nasty_submission(), full_marks("alice"))
+    for titles in ({}, {"total": "HW3 (48213)"}, {"my_linear": "MyLinear, part 1", "custom_dataset": "Dataset (77)"}):
+        path = tmp_path / "grades.csv"
+        gradebook_csv.write_gradebook(run, path, titles)
+        imported = canvas_import(path.read_text(encoding="utf-8"))
+        points = imported["assignments"]
+        assert not imported["dropped"] and sum(float(p) for p in points.values()) == max(s.max_score for s in run.submissions), (titles, points)
+        for student, submission in zip(imported["students"], run.submissions):
+            assert sum(float(student[title] or 0) for title in points) == submission.score
+    with pytest.raises(ValueError, match="twice"):
+        gradebook_csv.write_gradebook(run, tmp_path / "g.csv", {"total": "T", "my_linear": "L"})
+
+
+@pytest.mark.parametrize("title", ["Final Score (123)", "HW3 Current Points", "Override Grade", "Section", "SIS Login ID"])
+def test_gradebook_refuses_titles_canvas_would_not_import(title, tmp_path):
+    """Canvas's importer drops any column whose title contains a read-only total's name, and
+    reads a student-information heading as that column (lib/gradebook_importer.rb)."""
+    run = make_run(full_marks("alice"))
+    assert gradebook_csv.columns_problem({"total": title})
+    gradebook_csv.write_gradebook(run, tmp_path / "ok.csv", {"total": "HW3 (48213)"})
+    with pytest.raises(ValueError):
+        gradebook_csv.write_gradebook(run, tmp_path / "g.csv", {"total": title})
 
 
 def test_gradebook_id_column_and_missing_exercises(tmp_path):
     only_linear = SubmissionResult("bob", "/x/bob", [ExerciseResult("my_linear", [_check("a", "a", "passed", 1)])])
     path = tmp_path / "g.csv"
-    gradebook_csv.write_gradebook(make_run(full_marks("alice"), only_linear), path, id_column="canvas-id")
+    gradebook_csv.write_gradebook(make_run(full_marks("alice"), only_linear), path, {"my_linear": "L", "custom_dataset": "D"}, id_column="canvas-id")
     rows = canvas_rows(path.read_text(encoding="utf-8"))
-    assert rows[1][:4] == ["alice", "alice", "", ""]
-    assert rows[2][5:] == ["1", "", "1"], "an exercise not graded is a blank cell: no score"
+    assert rows[1][5:] == ["3.5", "3"]
+    assert rows[2][:4] == ["alice", "alice", "", ""]
+    assert rows[3][5:] == ["1", ""], "an exercise not graded is a blank cell: no score"
 
 
 # GitHub -------------------------------------------------------------------------------------

@@ -175,11 +175,11 @@ def test_batch_gradebook_has_a_row_per_submission_and_canvas_columns(batch):
     completed, data, out = batch
     assert completed.returncode == 1, completed.stderr
     rows = canvas_rows((out / "grades.csv").read_text(encoding="utf-8"))
-    assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "my_linear", "custom_dataset", "PyTorch basics (48213)"]
-    assert [r[0] for r in rows[1:]] == [s["id"] for s in data["submissions"]] == ["alice", "bob", 'doe, "jj"']
-    for row, submission in zip(rows[1:], data["submissions"]):
-        scores = {e["name"]: e["score"] for e in submission["exercises"]}
-        assert [float(x) for x in row[5:]] == [scores["my_linear"], scores["custom_dataset"], submission["score"]]
+    assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "PyTorch basics (48213)"]
+    assert rows[1][0] == "Points Possible" and float(rows[1][5]) == max(s["max_score"] for s in data["submissions"])
+    assert [r[0] for r in rows[2:]] == [s["id"] for s in data["submissions"]] == ["alice", "bob", 'doe, "jj"']
+    for row, submission in zip(rows[2:], data["submissions"]):
+        assert [float(x) for x in row[5:]] == [submission["score"]]
         assert row[3] == submission["id"]
     assert '"doe, ""jj"""' in (out / "grades.csv").read_text()
 
@@ -207,7 +207,8 @@ def test_batch_pages_one_per_learner(batch):
     assert "full marks" in (out / "pages" / "alice.md").read_text()
 
 
-@pytest.mark.parametrize("args", [["--gradescope", "r.json"], ["--csv-column", "nope=Title"], ["--csv-column", "total"]])
+@pytest.mark.parametrize("args", [["--gradescope", "r.json"], ["--csv-column", "nope=Title"], ["--csv-column", "total"],
+                                  ["--csv-column", "total=Final Score (123)"], ["--csv-column", "total=T", "--csv-column", "my_linear=L"]])
 def test_platform_usage_errors_exit_2_before_grading(args, tmp_path):
     root = tmp_path / "class"
     make_submission(root / "a")
