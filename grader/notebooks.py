@@ -8,7 +8,8 @@ notebook works wherever a real module is needed (pickling, DataLoader workers un
 
 What is kept, cell by cell from top to bottom (as "Run All" would run them):
 - imports (an import of a module that is not installed where the code is graded is skipped,
-  so that `import matplotlib.pyplot as plt` for a plot does not fail the exercise);
+  so that `import matplotlib.pyplot as plt` for a plot does not fail the exercise; so is an
+  import of the grader itself, `from grader.jupyter import verify`, the learner's self-check);
 - function and class definitions. A name defined again in a later cell takes the last
   definition, as in Jupyter; the earlier one is dropped unless something in between uses it;
 - top-level assignments (`device = torch.device(...)`, `EPS = 1e-7`), except those that run
@@ -360,9 +361,11 @@ class _Extractor:
     def _import_problem(self, node: ast.Import | ast.ImportFrom, in_try: bool) -> str | None:
         if isinstance(node, ast.ImportFrom) and node.level:
             return "a relative import, which a notebook cannot do"
+        modules = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+        if any(m.split(".")[0] == "grader" for m in modules) and not self._local("grader"):
+            return "the grader itself, for `verify`: your code does not need it where it is graded"
         if in_try:
             return None  # the notebook handles a missing module itself
-        modules = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
         for module in modules:
             if module and not self._available(module):
                 top = module.split(".")[0]
@@ -371,13 +374,14 @@ class _Extractor:
 
     def _available(self, module: str) -> bool:
         if module not in self._installed:
-            top = module.split(".")[0]
-            local = self.directory is not None and (
-                (self.directory / f"{top}.py").is_file() or (self.directory / top).is_dir()
-                or (self.directory / f"{top}.ipynb").is_file()
-            )
-            self._installed[module] = local or _module_installed(module)
+            self._installed[module] = self._local(module.split(".")[0]) or _module_installed(module)
         return self._installed[module]
+
+    def _local(self, top: str) -> bool:
+        """A module or package of that name among the learner's own files."""
+        return self.directory is not None and (
+            (self.directory / f"{top}.py").is_file() or (self.directory / top).is_dir() or (self.directory / f"{top}.ipynb").is_file()
+        )
 
     def _assignment(self, node: ast.Assign | ast.AnnAssign | ast.AugAssign) -> str | None:
         names = self.names
