@@ -366,7 +366,7 @@ def bundle_gradescope(out: Path, grader_requirement: str | None, torch_version: 
 @main.command("init", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("platform", type=click.Choice(["github", "github-instructor", "gitlab", "jenkins"]))
 @click.argument("directory", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--grader-requirement", metavar="SPEC", help="What the workflow pip-installs.  [default: torch-exercise-grader==<this version>]")
+@click.option("--grader-requirement", metavar="SPEC", help="What the workflow pip-installs.  [default: this grader's source, written into DIRECTORY/.grader]")
 @click.option("--torch-version", metavar="VERSION", help="torch CPU build to install.  [default: the installed torch's version]")
 @click.option("--path", "submission_path", default=".", show_default=True, help="Where the exercise files are inside the learner's repository.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
@@ -386,8 +386,8 @@ def init_command(platform: str, directory: Path, grader_requirement: str | None,
     click.echo(f"wrote {path}: the {INIT_TARGETS[platform].what}.")
     if grader_requirement is None:
         click.echo(
-            f"note: it installs torch-exercise-grader=={grader.__version__} from PyPI. If your course uses a fork or "
-            "an unpublished version, pass --grader-requirement 'git+https://.../your-grader.git@TAG' instead.",
+            f"note: it installs the grader from {directory / '.grader'}, the source of this grader ({grader.__version__}): "
+            "commit that folder with it. To install from elsewhere, pass --grader-requirement 'git+https://.../your-grader.git@TAG'.",
             err=True,
         )
 
