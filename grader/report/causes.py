@@ -3,7 +3,8 @@
 A misspelt dictionary key or a stub's NotImplementedError fails many checks with the
 same explanation. Every view explains it once, with the first check that met it, and
 lists the other checks it cost. A check's `cause` (set by the judge) groups it; without
-one, checks group when their message and location are the same. Hidden checks are never
+one, checks group when their message and location are the same (and neither carries a
+tensor diff of its own). Hidden checks are never
 grouped with others, so that a learner cannot learn what a hidden check met.
 """
 from __future__ import annotations
@@ -32,6 +33,8 @@ def _key(check: CheckResult) -> tuple[str, ...] | None:
         return None
     if check.cause:
         return ("cause", check.cause)
+    if check.detail is not None:  # a tensor diff of its own: the same words, not the same values
+        return None
     where = check.location.label if check.location else ""
     return ("message", check.message, where)
 
