@@ -89,10 +89,11 @@ def main() -> None:
 @click.option("--resume", is_flag=True, help="With --json FILE: keep the results in FILE of submissions whose files, grader and environment are unchanged.")
 @click.option("--html", "html_dir", type=click.Path(file_okay=False, path_type=Path), help="Write an HTML feedback page per submission into DIR, and for a batch DIR/index.html, a class dashboard.")
 @click.option("--instructor", is_flag=True, help="With --html: show hidden checks' messages, inputs and source too (for instructors, not learners).")
+@click.option("--watch", is_flag=True, help="Grade one submission, then regrade an exercise each time one of its files is saved, printing only the checks that changed; Ctrl-C stops (exit 130).")
 def run_command(paths: tuple[Path, ...], exercise_names: tuple[str, ...], json_path: Path | None, timeout: float, verbose: bool,
                 github_flag: bool | None = None, gradescope_path: Path | None = None, junit_path: Path | None = None, csv_path: Path | None = None,
                 csv_columns: tuple[str, ...] = (), csv_id: str = "sis-login", pages_dir: Path | None = None, quiet: bool = False, jobs: int = 1, resume: bool = False,
-                html_dir: Path | None = None, instructor: bool = False, isolation: str = "auto", memory_gib: float = 4.0) -> None:
+                html_dir: Path | None = None, instructor: bool = False, isolation: str = "auto", memory_gib: float = 4.0, watch: bool = False) -> None:
     """Grade PyTorch exercise submissions.
 
     Each PATH is one submission (a directory holding my_linear.py, logistic_regression.py,
@@ -127,6 +128,13 @@ def run_command(paths: tuple[Path, ...], exercise_names: tuple[str, ...], json_p
     _prepare_outputs([json_path, gradescope_path, junit_path, csv_path], [pages_dir, html_dir])
     limits = WorkerLimits(call_timeout_s=timeout, memory_bytes=int(memory_gib * 2**30))
     isolation_report = _isolation(isolation)
+    if watch:  # grader/watch.py
+        from grader.watch import run_watch, usage_problem
+
+        problem = usage_problem(submissions, [json_path, gradescope_path, junit_path, csv_path, pages_dir, html_dir, csv_columns, resume])
+        if problem:
+            raise click.UsageError(problem)
+        sys.exit(run_watch(submissions[0], exercises, limits, isolation_report.get("mode", "auto"), verbose))
     if resume and json_path is None:
         raise click.UsageError("--resume needs --json FILE: the results of the last run are read from there.")
     kept = _previous_results(json_path) if resume else {}
