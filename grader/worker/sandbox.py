@@ -276,7 +276,8 @@ def _supervise(child: int) -> None:
     """
     code = SUPERVISOR_FAILED
     try:
-        os.closerange(0, 1 << 16)  # the worker's pipes and output file stay with the worker alone
+        # The worker's pipes stay open here too: the judge sees the end of the reply pipe only once this
+        # process has ended as well, so the template then reports the worker's own signal, not its own SIGKILL.
         drop_capabilities()
         for number in FORWARDED_SIGNALS:
             signal.signal(number, lambda received, _frame: _forward(child, received))
