@@ -243,10 +243,26 @@ class WorkerSession:
             handle.seek(offset)
             data = handle.read(OUTPUT_CAP + 1)
             size = self.output_path.stat().st_size
-        text = data[:OUTPUT_CAP].decode("utf-8", errors="replace")
+        text = learner_output(data[:OUTPUT_CAP].decode("utf-8", errors="replace"), self.workdir)
         if size - offset > OUTPUT_CAP:
             text += f"\n... [output cut: {size - offset} bytes in all]"
         return text
+
+
+TORCH_WARNING = re.compile(r"^\S*/torch/\S+\.py:\d+: \w*Warning: .*\n(?:(?:  |\t).*\n)?", re.M)
+IGNORED_IN_TORCH = re.compile(r"^Exception ignored in: <function _MultiProcessingDataLoaderIter\.__del__.*\n(?:(?:  |\t).*\n|Traceback.*\n|\w+Error.*\n)*", re.M)
+
+
+def learner_output(text: str, workdir: Path) -> str:
+    """What the learner's code printed, as they would see it: their own paths relative, torch's own noise left out.
+
+    A warning raised inside torch's files, or DataLoader's workers shutting down, is not
+    something the learner printed; their own warnings stay, with `my_linear.py:3` instead
+    of the grader's private copy of their folder.
+    """
+    for folder in {str(workdir), os.path.realpath(workdir)}:
+        text = text.replace(folder + os.sep, "")
+    return IGNORED_IN_TORCH.sub("", TORCH_WARNING.sub("", text))
 
 
 STACK_FRAME = re.compile(r'File "([^"]+)", line (\d+)')
