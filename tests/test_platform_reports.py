@@ -389,6 +389,19 @@ def test_github_actions_writes_outputs_and_summary(run, tmp_path):
     assert notice[0]["data"] == "Points 3/10"
 
 
+def test_pages_fit_in_one_github_comment(tmp_path):
+    """GitHub's REST API refuses a commit comment whose body is over 65,536 characters (422);
+    a page is cut between two checks' blocks, so its Markdown stays whole."""
+    many = nasty_submission("many")
+    many.exercises[0].checks = [_check(f"c{i}", f"check {i}", "failed", 1, message="m" * 3000, location=Location("my_linear.py", i + 1, "c" * 200))
+                                for i in range(60)]
+    [path] = github.write_pages(make_run(many), tmp_path)
+    page = path.read_text(encoding="utf-8")
+    assert len(github.render_markdown(many)) > 65_536 and len(page) <= 65_536 and len(page.encode()) <= 65_536
+    assert page.count("<details>") == page.count("</details>") > 0 and page.count("```") % 2 == 0
+    assert "longer than a GitHub comment allows" in page and page.startswith("## many: ")
+
+
 def test_github_without_the_files_warns(run):
     warnings = github.GitHubActions(environ={}, stream=io.StringIO()).finish(run)
     assert any("GITHUB_OUTPUT" in w for w in warnings) and any("GITHUB_STEP_SUMMARY" in w for w in warnings)

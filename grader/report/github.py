@@ -37,6 +37,7 @@ from grader.results import CheckResult, RunResult, SubmissionResult
 ERRORS_PER_STEP = 10  # GitHub keeps 10 error annotations per step (50 per job) and drops the rest
 PAYLOAD_JSON_LIMIT = 90_000  # the reporter gets it as one env var; Linux caps one at 128 KiB, base64 adds 33 %
 SUMMARY_LIMIT = 900_000  # GitHub rejects a step summary over 1 MiB
+COMMENT_LIMIT = 65_536  # GitHub rejects a comment body over 65,536 characters
 ANNOTATION_MESSAGE_LIMIT = 4_000
 TITLE_LIMIT = 200
 RUNNER_STATUS = {"passed": "pass", "failed": "fail", "error": "error"}
@@ -375,8 +376,24 @@ class GitHubActions:
         return warnings
 
 
+def fit_comment(page: str, limit: int = COMMENT_LIMIT) -> str:
+    """The page cut to fit in one GitHub comment, between two checks' blocks.
+
+    Every check's explanation is one `<details>` block, so cutting before one leaves valid
+    Markdown. Bytes are counted, not characters, so the page fits however GitHub counts.
+    """
+    if len(page.encode("utf-8", "replace")) <= limit:
+        return page
+    note = "\n*The rest of this page is longer than a GitHub comment allows: your instructor has all of it.*\n"
+    room = limit - len(note.encode("utf-8"))
+    head = page.encode("utf-8", "replace")[:room].decode("utf-8", "ignore")
+    cut = head.rfind("\n<details>")
+    return (head[:cut] if cut > 0 else head[:head.rfind("\n")]) + note
+
+
 def write_pages(run: RunResult, directory: Path) -> list[Path]:
-    """One Markdown page per submission, `<id>.md`, for posting to each learner."""
+    """One Markdown page per submission, `<id>.md`, for posting to each learner as a commit
+    comment: each under GitHub's limit for one (`fit_comment`)."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for submission in run.submissions:
@@ -384,6 +401,6 @@ def write_pages(run: RunResult, directory: Path) -> list[Path]:
         if len(os.fsencode(name)) > 250:  # a 255-byte directory name: keep the page's name under NAME_MAX
             name = f"{submission.id[:100]}-{hashlib.sha256(submission.id.encode()).hexdigest()[:8]}.md"
         path = directory / name
-        path.write_text(render_markdown(submission, heading="##") + "\n", encoding="utf-8", errors="replace")
+        path.write_text(fit_comment(render_markdown(submission, heading="##") + "\n"), encoding="utf-8", errors="replace")
         written.append(path)
     return written
