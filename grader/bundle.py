@@ -2,13 +2,17 @@
 
 The templates live in `grader/templates/` and carry `@@NAME@@` placeholders (GitHub's own
 `${{ ... }}` rules out Jinja or `string.Template`). What a template installs is pinned:
-the grader at the version that wrote it (or a requirement the instructor gives) and torch's
-CPU build at the installed torch's version.
+the grader that wrote it and torch's CPU build at the installed torch's version. The grader
+is on no package index, so `grade init` carries its source into the course repository, in
+`.grader/` beside the file it writes (hidden files are never part of a submission), as the
+Gradescope zip carries it in `grader-dist/`; the workflow pip-installs that folder. With
+`--grader-requirement` the workflow installs that requirement instead, and nothing is carried.
 """
 from __future__ import annotations
 
 import importlib.metadata
 import shlex
+import shutil
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +23,7 @@ PACKAGE_DIR = Path(grader.__file__).resolve().parent
 TEMPLATES = PACKAGE_DIR / "templates"
 DISTRIBUTION = "torch-exercise-grader"
 BUNDLED_SOURCE = "grader-dist"  # the grader's own source inside the Gradescope zip
+CARRIED_SOURCE = ".grader"  # the grader's own source in a course repository (`grade init`)
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so the same grader gives the same zip
 
 
@@ -27,11 +32,15 @@ class InitTarget:
     template: str
     destination: str
     what: str
+    carried: str = f"./{CARRIED_SOURCE}"  # what the workflow installs when the source is carried
 
 
 INIT_TARGETS = {
     "github": InitTarget("github/classroom.yml", ".github/workflows/classroom.yml", "GitHub Classroom workflow for the learners' template repository"),
-    "github-instructor": InitTarget("github/grade-all.yml", ".github/workflows/grade-all.yml", "instructor-side workflow that grades every learner's repository"),
+    # its grade job has no token to check the repository out: the collect job passes the
+    # carried source on in the submissions artifact, as grader-dist/ (artifacts skip hidden files)
+    "github-instructor": InitTarget("github/grade-all.yml", ".github/workflows/grade-all.yml", "instructor-side workflow that grades every learner's repository",
+                                    carried=f"./{BUNDLED_SOURCE}"),
     "gitlab": InitTarget("gitlab/gitlab-ci.yml", ".gitlab-ci.yml", "GitLab CI job with a JUnit report"),
     "jenkins": InitTarget("jenkins/Jenkinsfile", "Jenkinsfile", "Jenkins pipeline with a JUnit report"),
 }
@@ -43,10 +52,6 @@ def torch_version() -> str:
         return importlib.metadata.version("torch").split("+")[0]
     except importlib.metadata.PackageNotFoundError:
         return "2.10.0"
-
-
-def default_requirement() -> str:
-    return f"{DISTRIBUTION}=={grader.__version__}"
 
 
 def render_template(name: str, values: dict[str, str]) -> str:
@@ -71,15 +76,36 @@ def _values(requirement: str, torch: str, submission_path: str = ".") -> dict[st
 
 def write_init(platform: str, directory: Path, requirement: str | None = None, torch: str | None = None,
                submission_path: str = ".", force: bool = False) -> Path:
-    """Write the platform's file under `directory`; refuses to overwrite unless `force`."""
+    """Write the platform's file under `directory`, and without `requirement` the grader's
+    source into `directory/.grader/`; refuses to overwrite either unless `force`."""
     target = INIT_TARGETS[platform]
     path = directory / target.destination
-    if path.exists() and not force:
-        raise FileExistsError(str(path))
-    text = render_template(target.template, _values(requirement or default_requirement(), torch or torch_version(), submission_path))
+    carried = directory / CARRIED_SOURCE
+    for existing in (path, carried) if requirement is None else (path,):
+        if existing.exists() and not force:
+            raise FileExistsError(str(existing))
+    text = render_template(target.template, _values(requirement or target.carried, torch or torch_version(), submission_path))
+    if requirement is None:
+        write_source(carried)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def write_source(directory: Path) -> list[Path]:
+    """The grader's own source as an installable folder (pyproject.toml and grader/), replacing
+    whatever the folder held, so that no file of an older grader is left in it."""
+    if directory.is_symlink() or directory.is_file():
+        directory.unlink()
+    elif directory.exists():
+        shutil.rmtree(directory)
+    written = []
+    for name, data in source_files().items():
+        target = directory / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        written.append(target)
+    return written
 
 
 # The Gradescope zip ---------------------------------------------------------------------------
@@ -124,6 +150,15 @@ def _bundled_pyproject(files: list[Path]) -> str:
     ])
 
 
+def source_files() -> dict[str, bytes]:
+    """The installable source, name → bytes: a pyproject.toml pinned to this version, and the
+    package's files as installed (what pip installs from the zip or the course repository)."""
+    files = _package_files()
+    source = {"pyproject.toml": _bundled_pyproject(files).encode()}
+    source |= {f"grader/{path.relative_to(PACKAGE_DIR).as_posix()}": path.read_bytes() for path in files}
+    return source
+
+
 def _add(archive: zipfile.ZipFile, name: str, data: bytes, executable: bool = False) -> None:
     info = zipfile.ZipInfo(name, ZIP_DATE)
     info.external_attr = (0o100755 if executable else 0o100644) << 16
@@ -138,7 +173,6 @@ def build_gradescope_bundle(out: Path, requirement: str | None = None, torch: st
     so the zip needs no package index for the grader and grades exactly as this one does.
     Returns the names in the zip.
     """
-    files = _package_files()
     values = _values(requirement or f"/autograder/source/{BUNDLED_SOURCE}", torch or torch_version())
     values["GRADE_ARGS"] = f"--timeout {timeout:g}" if timeout else ""
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -146,7 +180,6 @@ def build_gradescope_bundle(out: Path, requirement: str | None = None, torch: st
         _add(archive, "setup.sh", render_template("gradescope/setup.sh", values).encode(), executable=True)
         _add(archive, "run_autograder", render_template("gradescope/run_autograder", values).encode(), executable=True)
         if requirement is None:
-            _add(archive, f"{BUNDLED_SOURCE}/pyproject.toml", _bundled_pyproject(files).encode())
-            for path in files:
-                _add(archive, f"{BUNDLED_SOURCE}/grader/{path.relative_to(PACKAGE_DIR).as_posix()}", path.read_bytes())
+            for name, data in source_files().items():
+                _add(archive, f"{BUNDLED_SOURCE}/{name}", data)
         return archive.namelist()

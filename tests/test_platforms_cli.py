@@ -335,14 +335,16 @@ def test_init_github_writes_the_classroom_workflow(tmp_path):
     assert reporter["env"] == {f"{r.upper()}_RESULTS": f"${{{{ steps.grader.outputs.{outputs.get(r, r)} }}}}" for r in runners}
     assert grade["run"].startswith("grade . ")
     install = next(s for s in steps if "pip install" in s.get("run", ""))["run"]
-    assert f"torch-exercise-grader=={grader.__version__}" in install and "download.pytorch.org/whl/cpu" in install
+    assert "pip install ./.grader\n" in install and "download.pytorch.org/whl/cpu" in install
+    assert f'version = "{grader.__version__}"' in (tmp_path / ".grader" / "pyproject.toml").read_text()
+    assert (tmp_path / ".grader" / "grader" / "suites" / "pytest.ini").is_file()
     assert all(_bash_ok(block) for block in _bash_blocks(workflow))
     again = run_grade("init", "github", str(tmp_path))
     assert again.returncode == 2 and "--force" in again.stderr
     forced = run_grade("init", "github", str(tmp_path), "--force", "--grader-requirement", "git+https://example.org/grader@v1", "--path", "src")
     assert forced.returncode == 0
     text = path.read_text()
-    assert "git+https://example.org/grader@v1" in text and "grade src " in text
+    assert "git+https://example.org/grader@v1" in text and "grade src " in text and "./.grader" not in text
 
 
 def test_init_instructor_workflow_keeps_secrets_away_from_learner_code(tmp_path):
@@ -354,7 +356,9 @@ def test_init_instructor_workflow_keeps_secrets_away_from_learner_code(tmp_path)
     assert jobs["grade"]["permissions"] == {} and "secrets." not in grading and "grade submissions" in grading
     for name in ("collect", "publish"):
         assert "grade submissions" not in json.dumps(jobs[name])
-    assert "HEAD:hw" in json.dumps(jobs["collect"]) and "persist" not in json.dumps(jobs["collect"])
+    assert "HEAD:hw" in json.dumps(jobs["collect"])
+    checkouts = [s for s in jobs["collect"]["steps"] if s.get("uses", "").startswith("actions/checkout")]
+    assert all(s["with"]["persist-credentials"] is False for s in checkouts), "no token left in a .git of the artifact"
     assert all(_bash_ok(block) for block in _bash_blocks(workflow))
 
 
@@ -362,7 +366,8 @@ def test_init_instructor_workflow_keeps_secrets_away_from_learner_code(tmp_path)
 def test_init_gitlab_and_jenkins(platform, path, tmp_path):
     assert run_grade("init", platform, str(tmp_path)).returncode == 0
     text = (tmp_path / path).read_text()
-    assert "@@" not in text and "--junit report.xml" in text and f"torch-exercise-grader=={grader.__version__}" in text
+    assert "@@" not in text and "--junit report.xml" in text and "pip install ./.grader\n" in text
+    assert (tmp_path / ".grader" / "pyproject.toml").is_file()
     if platform == "gitlab":
         assert yaml.safe_load(text)["grade"]["artifacts"]["reports"]["junit"] == "report.xml"
 
