@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import click
@@ -24,9 +25,17 @@ from grader.report.terminal import render_isolation, render_submission, render_t
 from grader.results import RunResult, SubmissionResult, submission_from_dict
 from grader.session import WorkerLimits
 from grader.submission import DuplicateSubmissions, Submission, find_submissions
+from grader.executors import Executor, ExecutorSpec, ExecutorSpecError
+from grader.executors.dask import DaskUnavailable
+from grader.executors.local import LocalExecutor
+from grader.executors.place import Place
+from grader.executors.recording import (Recorder, expected_fingerprints, make_executor, places_isolation, previous_from_store, reread,
+                                        reuser)
+from grader.executors.retry import DEFAULT_RETRIES, BatchRun
+from grader.executors.slurm import SHARD_SIZE
+from grader.store import ResultStore, default_store
 
 
-SAVE_EVERY_S = 2.0  # how often --json is rewritten during a batch
 # The reference solutions need about 0.7 GiB (torch's CPU build, DataLoader workers; measured
 # with cgroups and with RLIMIT_AS): below 1 GiB a correct submission would lose points.
 MIN_MEMORY_GIB = 1.0
@@ -90,10 +99,17 @@ def main() -> None:
 @click.option("--html", "html_dir", type=click.Path(file_okay=False, path_type=Path), help="Write an HTML feedback page per submission into DIR, and for a batch DIR/index.html, a class dashboard.")
 @click.option("--instructor", is_flag=True, help="With --html: show hidden checks' messages, inputs and source too (for instructors, not learners).")
 @click.option("--watch", is_flag=True, help="Grade one submission, then regrade an exercise each time one of its files is saved, printing only the checks that changed; Ctrl-C stops (exit 130).")
+@click.option("--executor", "executor_text", default="local", show_default=True, metavar="local|dask://HOST:PORT|slurm", help="Where the judges run: here (--jobs), on a Dask scheduler's workers, or as a Slurm job array (README: Grading beyond one machine).")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), help="The result store: one record per submission, written as each finishes; --resume reads it.  [default: FILE.store beside --json FILE]")
+@click.option("--retries", type=click.IntRange(min=0), default=DEFAULT_RETRIES, show_default=True, help="How many times a submission is graded again after a grader fault (never the learner's).")
+@click.option("--slurm-arg", "slurm_args", multiple=True, metavar="ARG", help="With --executor slurm: an option for sbatch, e.g. --slurm-arg=--partition=gpu --slurm-arg=--gres=gpu:1 (repeatable).")
+@click.option("--shard-size", type=click.IntRange(min=1), default=SHARD_SIZE, show_default=True, help="With --executor slurm: submissions per array task.")
 def run_command(paths: tuple[Path, ...], exercise_names: tuple[str, ...], json_path: Path | None, timeout: float, verbose: bool,
                 github_flag: bool | None = None, gradescope_path: Path | None = None, junit_path: Path | None = None, csv_path: Path | None = None,
                 csv_columns: tuple[str, ...] = (), csv_id: str = "sis-login", pages_dir: Path | None = None, quiet: bool = False, jobs: int = 1, resume: bool = False,
-                html_dir: Path | None = None, instructor: bool = False, isolation: str = "auto", memory_gib: float = 4.0, watch: bool = False) -> None:
+                html_dir: Path | None = None, instructor: bool = False, isolation: str = "auto", memory_gib: float = 4.0, watch: bool = False,
+                executor_text: str = "local", store_dir: Path | None = None, retries: int = DEFAULT_RETRIES, slurm_args: tuple[str, ...] = (),
+                shard_size: int = SHARD_SIZE) -> None:
     """Grade PyTorch exercise submissions.
 
     Each PATH is one submission (a directory holding my_linear.py, logistic_regression.py,
@@ -135,33 +151,39 @@ def run_command(paths: tuple[Path, ...], exercise_names: tuple[str, ...], json_p
         if problem:
             raise click.UsageError(problem)
         sys.exit(run_watch(submissions[0], exercises, limits, isolation_report.get("mode", "auto"), verbose))
-    if resume and json_path is None:
-        raise click.UsageError("--resume needs --json FILE: the results of the last run are read from there.")
-    kept = _previous_results(json_path) if resume else {}
-    results, interrupted = _grade_all(submissions, exercises, limits, verbose=verbose, quiet=quiet, jobs=jobs, json_path=json_path, previous=kept,
-                                      started_at=started_at, learner_view=github is not None, isolation=isolation_report)
+    if resume and json_path is None and store_dir is None:
+        raise click.UsageError("--resume needs --json FILE (or --store DIR): the results of the last run are read from there.")
+    try:
+        spec = ExecutorSpec.parse(executor_text)
+    except ExecutorSpecError as exc:
+        raise click.UsageError(str(exc)) from None
+    store = _open_store(default_store(json_path, store_dir), spec)
+    if spec.kind == "slurm":  # grader/executors/slurm.py: submit the array and the render job, then return
+        from grader.executors import slurm
 
-    run = _run_result(_with_kept(results, kept), started_at, isolation_report)
+        render_args = slurm.render_arguments(json_path, junit_path, csv_path, csv_columns, csv_id, pages_dir, html_dir, instructor)
+        sys.exit(slurm.submit(submissions, exercises, limits, isolation_report.get("mode", "auto"), store, retries, resume, render_args,
+                              list(slurm_args), shard_size, started_at))
+    kept = (previous_from_store(store) or _previous_results(json_path)) if resume else {}
+    try:
+        executor = make_executor(spec, exercises, limits, jobs, isolation_report.get("mode", "auto"), isolation_report)
+    except DaskUnavailable as exc:
+        raise click.UsageError(str(exc)) from None
+    results, interrupted = _grade_all(submissions, exercises, limits, verbose=verbose, quiet=quiet, jobs=jobs, json_path=json_path, previous=kept,
+                                      started_at=started_at, learner_view=github is not None, isolation=isolation_report,
+                                      executor=executor, store=store, retries=retries)
+    rendered = [reread(store, r) for r in _with_kept(results, kept)]  # every output renders the store's records
+    run = _run_result(rendered, started_at, places_isolation(executor.places(), isolation_report) if spec.kind != "local" else isolation_report,
+                      None if spec.kind == "local" else executor.places())
     if verbose or isolation_report.get("missing") or isolation_report.get("mode") == "none":
         click.echo(render_isolation(isolation_report), err=True)
     # Outputs: each is a rendering of `run`; none computes a score of its own.
-    if json_path is not None:
-        write_json(run, json_path)
     if github is not None:
         for warning in github.finish(run):
             click.echo(f"grade: {warning}", err=True)
     if gradescope_path is not None:
         write_gradescope(run, gradescope_path)
-    if junit_path is not None:
-        write_junit(run, junit_path)
-    if csv_path is not None:
-        write_gradebook(run, csv_path, csv_titles, csv_id)
-    if pages_dir is not None:
-        github_report.write_pages(run, pages_dir)
-    if html_dir is not None:
-        from grader.report.html import write_html  # jinja2 is imported only when asked for HTML
-
-        write_html(run, html_dir, instructor=instructor)
+    _write_outputs(run, json_path, junit_path, csv_path, csv_titles, csv_id, pages_dir, html_dir, instructor)
     if verbose:
         click.echo(f"whole run: {time.monotonic() - began:.2f} s")
     if interrupted:
@@ -172,12 +194,46 @@ def run_command(paths: tuple[Path, ...], exercise_names: tuple[str, ...], json_p
 
         end_template()  # its workers were reaped as their sessions closed
         os._exit(INTERRUPTED)  # not sys.exit: nothing at exit may wait for the judge processes just stopped
+    executor.close()
+    sys.exit(_exit_status(results))
+
+
+def _write_outputs(run: RunResult, json_path: Path | None, junit_path: Path | None, csv_path: Path | None, csv_titles: dict[str, str],
+                   csv_id: str, pages_dir: Path | None, html_dir: Path | None, instructor: bool) -> None:
+    """The files a batch asked for, each a rendering of `run` (also `grade render`, from a store)."""
+    if json_path is not None:
+        write_json(run, json_path)
+    if junit_path is not None:
+        write_junit(run, junit_path)
+    if csv_path is not None:
+        write_gradebook(run, csv_path, csv_titles, csv_id)
+    if pages_dir is not None:
+        github_report.write_pages(run, pages_dir)
+    if html_dir is not None:
+        from grader.report.html import write_html  # jinja2 is imported only when asked for HTML
+
+        write_html(run, html_dir, instructor=instructor)
+
+
+def _exit_status(results: list[SubmissionResult]) -> int:
     faults = [f"{r.id}: {c.id}" for r in results for e in r.exercises for c in e.checks if c.grader_fault]
     if faults:  # scored as if the check did not exist; the instructor must hear of it
         click.echo(f"grade: the grader could not finish {len(faults)} check(s), left out of every score: {'; '.join(faults[:5])}"
                    f"{' ...' if len(faults) > 5 else ''}. This is a bug in the grader, not in the submissions.", err=True)
-        sys.exit(3)
-    sys.exit(0 if all(r.full_marks for r in results) else 1)
+        return 3
+    return 0 if all(r.full_marks for r in results) else 1
+
+
+def _open_store(path: Path | None, spec: ExecutorSpec) -> ResultStore | None:
+    """The result store (grader/store.py), made before grading; Slurm's tasks need one on a shared file system."""
+    if path is None:
+        if spec.kind == "slurm":
+            raise click.UsageError("--executor slurm needs --store DIR (or --json FILE): a folder every node can write, where the tasks leave their results.")
+        return None
+    try:
+        return ResultStore(path)
+    except OSError as exc:
+        raise click.UsageError(f"cannot use {path} as the result store: {exc.strerror or exc}.") from None
 
 
 def _prepare_outputs(files: list[Path | None], folders: list[Path | None]) -> None:
@@ -206,8 +262,9 @@ def _with_kept(results: list[SubmissionResult], kept: dict[str, SubmissionResult
 def _grade_all(
     submissions: list[Submission], exercises: list, limits: WorkerLimits, *, verbose: bool, quiet: bool, jobs: int,
     json_path: Path | None, previous: dict[str, SubmissionResult], started_at: str, learner_view: bool = False, isolation: dict | None = None,
+    executor: Executor | None = None, store: ResultStore | None = None, retries: int = DEFAULT_RETRIES,
 ) -> tuple[list[SubmissionResult], bool]:
-    """Grade every submission, in parallel for a batch, writing --json as results arrive.
+    """Grade every submission, in parallel for a batch, storing each result as it arrives.
 
     For a single submission (or one job) the warm template is started before the judge
     imports torch and pytest, so that the two imports run side by side. Returns the results
@@ -216,43 +273,32 @@ def _grade_all(
     from grader.launcher import default_launcher
 
     mode = (isolation or {}).get("mode", "auto")
-    if len(submissions) == 1 or jobs == 1:
+    executor = executor or make_executor(ExecutorSpec("local"), exercises, limits, jobs, mode, isolation)
+    if (len(submissions) == 1 or jobs == 1) and isinstance(executor, LocalExecutor):
         with _sigint_ignored():  # the template inherits it: Ctrl-C is ours to handle, it reaps the workers
             default_launcher(mode).start()
-    import torch
-
-    from grader.batch import grade_many, grader_fingerprint, submission_fingerprint
     from grader.report.progress import Progress
 
-    grader_hash = grader_fingerprint()
-    environment = f"torch {torch.__version__}; cuda {torch.cuda.is_available()}; limits {limits}; isolation {mode}"
-    fingerprints = {s.id: submission_fingerprint(s, exercises, grader_hash, environment) for s in submissions} if json_path else {}
-
-    def reuse(submission: Submission) -> SubmissionResult | None:
-        kept = previous.get(submission.id)
-        return kept if kept is not None and kept.fingerprint == fingerprints[submission.id] else None
-
+    # The fingerprints the grading places would compute; Dask's workers fingerprint what they grade themselves.
+    places = executor.places() if isinstance(executor, LocalExecutor) or previous else []
+    expected = expected_fingerprints(submissions, exercises, limits, places) if (json_path or store) and places else {}
     batch = len(submissions) > 1
     progress = Progress(len(submissions)) if batch else None
-    last_saved = time.monotonic()
     finished: dict[int, SubmissionResult] = {}
+    batch_run = BatchRun(executor, submissions, exercises, reuser(previous, expected), retries)
+    recorder = Recorder(store, uuid.uuid4().hex, expected, places)
 
-    def record(index: int, result: SubmissionResult) -> None:
-        result.fingerprint = fingerprints.get(result.id, "")
+    def record(index: int, result: SubmissionResult, reused: bool = False) -> None:
+        recorder.record(batch_run, index, result, reused)  # in the store before it is counted: kill -9 loses no finished work
         finished[index] = result
 
-    batch_run = grade_many(submissions, exercises, limits, jobs, reuse, mode)
     interrupted = False
     try:
         for index, result in batch_run:
             reused = result is previous.get(result.id)
-            record(index, result)
+            record(index, result, reused)
             if progress is not None:
                 progress.advance(result, reused)
-            if json_path is not None and time.monotonic() - last_saved >= SAVE_EVERY_S:
-                # written as results arrive (at most every few seconds), so an interrupted batch keeps its work
-                write_json(_run_result(_with_kept([finished[i] for i in sorted(finished)], previous), started_at, isolation), json_path)
-                last_saved = time.monotonic()
             if not batch:
                 click.echo(render_submission(redacted(result) if learner_view else result, verbose) + "\n")
     except KeyboardInterrupt:
@@ -311,12 +357,17 @@ def _files_as_exercises(paths: tuple[Path, ...], exercise_names: tuple[str, ...]
     return tuple(dict.fromkeys(folders)), tuple(dict.fromkeys(names))
 
 
-def _run_result(results: list[SubmissionResult], started_at: str, isolation: dict) -> RunResult:
+def _run_result(results: list[SubmissionResult], started_at: str, isolation: dict, places: list[Place] | None = None) -> RunResult:
+    """The run as every output shows it: this machine's torch and devices, or those of the places that graded it."""
     import torch
 
     devices = ["cpu"] + ([f"cuda:0 ({torch.cuda.get_device_name(0)})"] if torch.cuda.is_available() else [])
+    torch_version = str(torch.__version__)
+    if places:
+        devices = list(dict.fromkeys(d for p in places for d in p.devices))
+        torch_version = ", ".join(dict.fromkeys(p.torch_version for p in places))
     return RunResult(
-        submissions=results, grader_version=grader.__version__, torch_version=str(torch.__version__), devices=devices,
+        submissions=results, grader_version=grader.__version__, torch_version=torch_version, devices=devices,
         started_at=started_at, isolation=isolation,
     )
 
@@ -347,6 +398,56 @@ def _csv_titles(pairs: tuple[str, ...], exercise_names) -> dict[str, str]:
     if problem:
         raise click.UsageError(f"--csv-column: {problem}.")
     return titles
+
+
+@main.command("render", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("store_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Write the results as JSON to this file.")
+@click.option("--junit", "junit_path", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Write a JUnit XML report to this file.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Write a Canvas gradebook CSV to this file.")
+@click.option("--csv-column", "csv_columns", multiple=True, metavar="NAME=TITLE", help="Title of an exercise's column (or `total`'s) in the CSV (repeatable).")
+@click.option("--csv-id", type=click.Choice(list(ID_COLUMNS)), default="sis-login", show_default=True, help="The Canvas column that gets each submission's id.")
+@click.option("--pages", "pages_dir", type=click.Path(file_okay=False, path_type=Path), help="Write each submission's Markdown page into this directory.")
+@click.option("--html", "html_dir", type=click.Path(file_okay=False, path_type=Path), help="Write the HTML pages and the class dashboard into DIR.")
+@click.option("--instructor", is_flag=True, help="With --html: show hidden checks' details (for instructors, not learners).")
+@click.option("--manifest", "manifest_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), hidden=True)
+def render_command(store_dir: Path, json_path: Path | None, junit_path: Path | None, csv_path: Path | None, csv_columns: tuple[str, ...], csv_id: str,
+                   pages_dir: Path | None, html_dir: Path | None, instructor: bool, manifest_path: Path | None) -> None:
+    """Write the outputs of the results in the store STORE_DIR (a Slurm run's final job runs this).
+
+    Exit status as for a run; 3 also when a submission of the run has no result in the store.
+    """
+    from grader.executors.merge import load_run
+    from grader.executors.slurm import Manifest
+
+    manifest = Manifest.load(manifest_path) if manifest_path is not None else None
+    _prepare_outputs([json_path, junit_path, csv_path], [pages_dir, html_dir])
+    store = ResultStore(store_dir)
+    stored = load_run(store, manifest)
+    for problem in store.problems:
+        click.echo(f"grade: {problem.path} {problem.why}: left out.", err=True)
+    if not stored.results and not stored.missing:
+        raise click.UsageError(f"{store_dir} holds no results.")
+    titles = _csv_titles(csv_columns, manifest.exercises if manifest else [e.name for e in EXERCISES])
+    run = _run_result(stored.results, stored.started_at, places_isolation(stored.places, {}), stored.places)
+    _write_outputs(run, json_path, junit_path, csv_path, titles, csv_id, pages_dir, html_dir, instructor)
+    click.echo(render_table(stored.results))
+    status = _exit_status(stored.results)
+    if stored.missing:
+        click.echo(f"grade: {len(stored.missing)} submission(s) have no result in the store (a cancelled or failed task?): "
+                   f"{', '.join(stored.missing[:5])}{' ...' if len(stored.missing) > 5 else ''}; rerun with --resume to grade only those.", err=True)
+        status = 3
+    sys.exit(status)
+
+
+@main.command("slurm-task", hidden=True)
+@click.argument("manifest_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("task", type=int)
+def slurm_task_command(manifest_path: Path, task: int) -> None:
+    """One Slurm array task: grade shard TASK of MANIFEST into its store (grader/executors/slurm.py)."""
+    from grader.executors.slurm import run_task
+
+    sys.exit(run_task(manifest_path, task))
 
 
 @main.group("bundle", context_settings={"help_option_names": ["-h", "--help"]})
