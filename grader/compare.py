@@ -78,16 +78,16 @@ def fmt_number(x: float) -> str:
 def expect_tensor_like(actual: Any, what: str, *, shape: tuple[int, ...] | None = None, device: str | None = None, dtype: str | None = "float32") -> TensorObservation:
     """Check type, device, dtype and shape; return the observation for a value comparison."""
     if not isinstance(actual, TensorObservation):
-        fail(f"{what} should be a tensor, but it is {describe_value(actual)}.", category="not a tensor")
+        fail(f"{what} should be a tensor, but it is {describe_value(actual)}.", category="not a tensor", cause=f"{what}: not a tensor")
     if not actual.is_plain_tensor:
-        fail(f"{what} is a {actual.type_name}, not a plain torch.Tensor: return ordinary tensors.", category="not a plain tensor")
+        fail(f"{what} is a {actual.type_name}, not a plain torch.Tensor: return ordinary tensors.", category="not a plain tensor", cause=f"{what}: not a plain tensor")
     if device is not None and actual.device.split(":")[0] != device.split(":")[0]:
         note = " (The grader runs your code with tensors on PyTorch's 'meta' device too, a stand-in for a GPU.)" if device == "meta" else ""
-        fail(f"{what} is on device {actual.device}, expected {device}: create no tensor on a fixed device; use the device of your inputs and parameters.{note}", category="wrong device")
+        fail(f"{what} is on device {actual.device}, expected {device}: create no tensor on a fixed device; use the device of your inputs and parameters.{note}", category="wrong device", cause=f"{what}: wrong device")
     if dtype is not None and actual.dtype != dtype:
-        fail(f"{what} has dtype {actual.dtype}, expected {dtype}.", category="wrong dtype")
+        fail(f"{what} has dtype {actual.dtype}, expected {dtype}.", category="wrong dtype", cause=f"{what}: wrong dtype")
     if shape is not None and actual.shape != tuple(shape):
-        fail(f"{what} has shape {actual.shape}, expected {tuple(shape)}.", category="wrong shape")
+        fail(f"{what} has shape {actual.shape}, expected {tuple(shape)}.", category="wrong shape", cause=f"{what}: wrong shape")
     if actual.values is None and actual.device != "meta":
         fail(f"{what} is too large to compare ({actual.shape}).", category="too large")
     return actual
@@ -205,17 +205,30 @@ def expect_same_batches(actual: Any, expected: list[Any], what: str) -> None:
                 hint = " With the default collate, a batch of dicts is a dict: each `dataset[i]` must be a dict {'Text': ..., 'Class': ...}."
             elif isinstance(got, dict) and isinstance(want, dict) and set(got) != set(want):
                 hint = f" The batch has the keys {sorted(got)}; expected {sorted(want)}."
-            elif repr(sorted(map(repr, _flatten(got)))) == repr(sorted(map(repr, _flatten(want)))):
+            elif isinstance(got, dict) and isinstance(want, dict) and all(_same_items(got[k], want[k]) for k in want):
                 hint = " It holds the right samples in a different order: return the sample at the index you are given."
-            cause = f"sample keys {sorted(got)}" if isinstance(got, dict) and isinstance(want, dict) and set(got) != set(want) else ""
+            cause = sample_cause(got, want)
             fail(f"{what}: batch {index} differs from the reference DataLoader's. Expected {shown_want}, got {shown_got}.{hint}",
                  category="batches differ from the reference", cause=cause)
     fail(f"{what}: {len(observed)} batches instead of the reference DataLoader's {len(wanted)}.", category="batches differ from the reference")
 
 
-def _flatten(value: Any) -> list[Any]:
-    if isinstance(value, dict):
-        return [item for v in value.values() for item in _flatten(v)]
-    if isinstance(value, list):
-        return [item for v in value for item in _flatten(v)]
-    return [value]
+def _same_items(got: Any, want: Any) -> bool:
+    """The same values in some order (a batch column shuffled), not merely the same multiset of leaves."""
+    if not (isinstance(got, list) and isinstance(want, list)) or len(got) != len(want):
+        return False
+    return sorted(map(repr, got)) == sorted(map(repr, want))
+
+
+def sample_cause(got: Any, want: Any) -> str:
+    """What is wrong with a sample or a batch, in words that do not depend on the loader's options.
+
+    Every DataLoader check meets the same wrong key or the same wrong field: one cause,
+    explained once with `dataset[i]`'s own check.
+    """
+    if not (isinstance(got, dict) and isinstance(want, dict)):
+        return "samples are not dicts"
+    if set(got) != set(want):
+        return f"sample keys {sorted(got)}"
+    wrong = [key for key in want if got[key] != want[key]]
+    return f"sample field {wrong[0]!r} wrong" if wrong else ""

@@ -3,7 +3,8 @@
 tests/corpus/<exercise>/correct/*.py are correct solutions in styles of their own: each must
 get full marks. tests/corpus/<exercise>/bugs/*.py each hold one realistic mistake: each must
 lose points on this machine (no GPU needed, device bugs included), and nine in ten of them
-must get a failure text that names the mistake (one of the case's `# names:` keywords).
+must get a failure text that names the mistake (one of the case's `# names:` keywords). A
+case headed `# needs: gpu` is a bug only where a GPU is, and is left out elsewhere.
 Every message of every case is also read for the grader's internals: its class names,
 its wire format, temporary paths and its own frames must never reach a learner.
 """
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import torch
 
 from conftest import grade
 from grader.report.terminal import render_submission
@@ -29,6 +31,7 @@ class Case:
     about: str
     category: str
     names: tuple[str, ...]
+    needs_gpu: bool = False
 
     @property
     def id(self) -> str:
@@ -45,13 +48,15 @@ def load_cases() -> list[Case]:
     for path in sorted(CORPUS.glob("*/*/*.py")):
         text = path.read_text(encoding="utf-8")
         names = tuple(n.strip().lower() for n in _header(text, "names").split("|") if n.strip())
-        cases.append(Case(path.parent.parent.name, path.parent.name, path, _header(text, "case"), _header(text, "kind"), names))
+        needs_gpu = _header(text, "needs").startswith("gpu")
+        cases.append(Case(path.parent.parent.name, path.parent.name, path, _header(text, "case"), _header(text, "kind"), names, needs_gpu))
     return cases
 
 
+HAVE_GPU = torch.cuda.is_available()
 CASES = load_cases()
 CORRECT = [c for c in CASES if c.kind == "correct"]
-BUGS = [c for c in CASES if c.kind == "bugs"]
+BUGS = [c for c in CASES if c.kind == "bugs" and (HAVE_GPU or not c.needs_gpu)]  # a GPU-only bug is correct code here
 _graded: dict[str, object] = {}
 
 

@@ -1,0 +1,21 @@
+# case: __init__ sorts the texts (but not the labels), so texts and labels no longer line up
+# kind: dataset
+# names: text | order | value | sort
+from torch.utils.data import Dataset
+
+
+class CustomDataset(Dataset):
+    def __init__(self, text, labels):
+        if len(text) != len(labels):
+            raise ValueError(f"text has {len(text)} items, labels has {len(labels)}")
+        self.text = sorted(text)
+        self.labels = labels
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def __getitem__(self, idx: int) -> dict:
+        n = len(self.text)
+        if not -n <= idx < n:
+            raise IndexError(idx)
+        return {"Text": self.text[idx], "Class": self.labels[idx]}

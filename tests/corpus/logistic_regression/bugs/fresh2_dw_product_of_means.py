@@ -1,0 +1,29 @@
+# case: dw as mean(x) * mean(err) per feature (a product of means) instead of the mean of the products
+# kind: gradient
+# names: dw | value | gradient | differ
+import torch
+from torch import Tensor, nn
+
+
+class LogisticRegression(nn.Module):
+    def __init__(self, dim: int, lr=0.01, device=None):
+        super().__init__()
+        self.w = torch.zeros(dim, 1, device=device)
+        self.b = torch.zeros((), device=device)
+        self.grads = {"dw": torch.zeros(dim, 1, device=device), "db": torch.zeros((), device=device)}
+        self.lr = lr
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.sigmoid(self.w.T @ x + self.b)
+
+    def sigmoid(self, z: Tensor) -> Tensor:
+        return 1 / (1 + torch.exp(-z))
+
+    def backward(self, x: Tensor, yhat: Tensor, y: Tensor) -> None:
+        err = yhat - y
+        self.grads["dw"] = x.mean(dim=1, keepdim=True) * err.mean()
+        self.grads["db"] = err.mean()
+
+    def optimize(self) -> None:
+        self.w = self.w - self.lr * self.grads["dw"]
+        self.b = self.b - self.lr * self.grads["db"]

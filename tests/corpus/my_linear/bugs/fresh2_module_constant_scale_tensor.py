@@ -1,0 +1,25 @@
+# case: forward multiplies by a module-level constant tensor made on the CPU at import time
+# kind: device
+# names: device | cpu | meta | cuda
+import torch
+from torch import Tensor, nn
+
+_SCALE = torch.tensor([1.0])
+
+
+class MyLinear(nn.Module):
+    def __init__(self, in_features: int, out_features: int, bias: bool = True):
+        super().__init__()
+        self.in_features = in_features
+        self.out_features = out_features
+        self.weights = nn.Parameter(torch.randn(in_features, out_features))
+        if bias:
+            self.bias = nn.Parameter(torch.randn(out_features))
+        else:
+            self.register_parameter("bias", None)
+
+    def forward(self, x: Tensor) -> Tensor:
+        y = (x @ self.weights) * _SCALE
+        if self.bias is not None:
+            y = y + self.bias
+        return y
