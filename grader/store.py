@@ -3,9 +3,10 @@
 Rewriting one growing results file as results arrive costs O(n²) at 20,000 submissions and
 loses everything when the writer is killed halfway through a rewrite. So each finished
 submission is its own small JSON file, `STORE/records/<escaped id>.json`, written to a temp
-file in the same folder, fsync'd, then `os.replace`d over the old one (and the folder
-fsync'd): a reader, or a run killed with SIGKILL at any moment, sees the old record or the new
-one, never half of one. Every output (`--json`, `--csv`, `--junit`, `--html`, the dashboard)
+file in the same folder, fsync'd, then `os.replace`d over the old one: a reader, or a run
+killed with SIGKILL at any moment, sees the old record or the new one, never half of one. The
+folder is fsync'd every few seconds, not after each rename (that would double the cost of a
+record): a power cut may lose the latest renames, and a lost record is only graded again. Every output (`--json`, `--csv`, `--junit`, `--html`, the dashboard)
 is rendered from these records, and `--resume` reads them.
 
 A record is keyed by the submission id and carries the fingerprint computed where the grading
@@ -161,7 +162,7 @@ class ResultStore:
         return record
 
     def _write(self, path: Path, data: bytes) -> None:
-        """Temp file in the same folder, fsync, rename over, fsync the folder: all or nothing."""
+        """Temp file in the same folder, fsync, rename over: all or nothing."""
         temp = path.with_name(f"{TEMP_PREFIX}{os.getpid()}-{time.monotonic_ns()}-{path.name}"[:255])
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o644)
         try:
@@ -180,8 +181,11 @@ class ResultStore:
         except BaseException:
             _unlink(temp)
             raise
+
+    def sync(self) -> None:
+        """Make the renames so far durable (the folder fsync'd): once at the end of a run."""
         if self.fsync:
-            _fsync_dir(path.parent)
+            _fsync_dir(self.records_dir)
 
     def _clean_temps(self) -> None:
         """Remove temp files of writers killed before their rename (old ones only: others may be writing now)."""

@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -16,6 +17,8 @@ from grader.results import SubmissionResult
 from grader.session import WorkerLimits
 from grader.store import Record, ResultStore
 from grader.submission import Submission
+
+SYNC_EVERY_S = 2.0  # the store's folder is fsync'd this often: a power cut loses at most that many renames (graded again)
 
 
 def make_executor(spec: ExecutorSpec, exercises: list[Exercise], limits: WorkerLimits, jobs: int, isolation: str,
@@ -63,6 +66,7 @@ class Recorder:
     expected: dict[str, list[str]] = field(default_factory=dict)
     places: list[Place] = field(default_factory=list)
     restamp: bool = False  # a kept record is stored again under this run (a Slurm task: the render job counts this run's)
+    synced_at: float = field(default_factory=time.monotonic)
 
     def record(self, batch: BatchRun, index: int, result: SubmissionResult, reused: bool) -> None:
         if not result.fingerprint:  # graded here: the coordinator's place is the grading place
@@ -76,6 +80,9 @@ class Recorder:
         graded_on = old.graded_on if old is not None else (place.to_dict() if place else {})
         self.store.put(Record(id=result.id, fingerprint=result.fingerprint, result=result, run=self.run_id, fault=batch.fault(index),
                               attempts=batch.tries(index), graded_on=graded_on))
+        if time.monotonic() - self.synced_at >= SYNC_EVERY_S:
+            self.store.sync()
+            self.synced_at = time.monotonic()
 
 
 def local_place(isolation: str, isolation_report: dict | None) -> Place:

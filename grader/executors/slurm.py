@@ -166,4 +166,5 @@ def run_task(manifest_path: Path, task: int) -> int:
         reused = result is previous.get(result.id)
         recorder.record(batch, index, result, reused)
         click.echo(f"graded {done}/{len(submissions)}: {result.id} {result.score:g}/{result.max_score:g}{' (kept)' if reused else ''}")
+    store.sync()
     return 0
