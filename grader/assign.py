@@ -1,6 +1,7 @@
 """Authoring from one source: the learner's stubs are written from the marked solutions.
 
-`SOLUTIONS/NAME.py` is the reference solution, with the code a learner writes marked:
+An exercise's reference solution (`NAME/solution.py` in its pack, or `SOLUTIONS/NAME.py`)
+is, with the code a learner writes marked:
 
     def forward(self, x: Tensor) -> Tensor:
         # BEGIN SOLUTION
@@ -17,11 +18,12 @@ comments, so the solution runs and is graded as it is. Its module docstring is t
 instructor's and is replaced; an `if __name__ == "__main__":` block at the end is a demo
 that the stubs keep ("Try it").
 
-`SOLUTIONS/NAME.md` is the exercise's text: a `# Title` line, then blocks each introduced
+Its text (`NAME/text.md`, or `SOLUTIONS/NAME.md`) is a `# Title` line, then blocks each introduced
 by a line `<!-- lesson -->` (the lesson's explanations: Markdown cells of the notebook) or
 `<!-- contract -->` (exactly one: what the grader checks).
 
-`grade assign SOLUTIONS OUT` writes, for each exercise:
+`grade [--pack DIR] assign OUT` (the pack's solutions) or `grade assign SOLUTIONS OUT` (a
+folder of NAME.py and NAME.md) writes, for each exercise of the pack:
 - `OUT/NAME.py`: a docstring made of the title, the contract and how to check the work,
   then the solution's code with each region replaced by its stub;
 - `OUT/notebooks/NAME.ipynb`: the title and lesson as Markdown cells, the contract, the
@@ -38,7 +40,7 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.exercises import EXERCISES
+from grader.exercises import current as current_exercises
 
 NOTEBOOKS_DIR = "notebooks"
 _BEGIN = re.compile(r"^(\s*)# BEGIN SOLUTION\s*$")
@@ -217,23 +219,35 @@ def render_notebook(name: str, text: ExerciseText, code: str, out_name: str) -> 
     return nbformat.writes(notebook) + "\n"
 
 
-def generate(solutions: Path, out_name: str) -> dict[str, str]:
+def sources(solutions: Path | None) -> list[tuple[str, Path, Path]]:
+    """(name, solution, text) of each exercise of the active pack: from the folder `solutions`
+    (NAME.py, NAME.md) when given, else where the pack keeps them (NAME/solution.py, NAME/text.md,
+    or its manifest's `solutions` folder)."""
+    found = []
+    for exercise in current_exercises():
+        if solutions is not None:
+            found.append((exercise.name, solutions / f"{exercise.name}.py", solutions / f"{exercise.name}.md"))
+        else:
+            assert exercise.solution_path is not None and exercise.text_path is not None
+            found.append((exercise.name, exercise.solution_path, exercise.text_path))
+    return found
+
+
+def generate(solutions: Path | None, out_name: str) -> dict[str, str]:
     """Every file `assign` writes, by path relative to OUT, with its text."""
     files: dict[str, str] = {}
-    for exercise in EXERCISES:
-        solution = solutions / f"{exercise.name}.py"
-        text_path = solutions / f"{exercise.name}.md"
+    for name, solution, text_path in sources(solutions):
         for path in (solution, text_path):
             if not path.is_file():
-                raise AssignError(f"{path} not found: each exercise needs its solution, NAME.py, and its text, NAME.md")
+                raise AssignError(f"{path} not found: each exercise needs its solution and its text (docs/writing-exercises.md)")
         text = read_text(text_path)
         code = stub_code(solution.read_text(encoding="utf-8"), str(solution))
-        files[f"{exercise.name}.py"] = render_module(text, code, out_name)
-        files[f"{NOTEBOOKS_DIR}/{exercise.name}.ipynb"] = render_notebook(exercise.name, text, code, out_name)
+        files[f"{name}.py"] = render_module(text, code, out_name)
+        files[f"{NOTEBOOKS_DIR}/{name}.ipynb"] = render_notebook(name, text, code, out_name)
     return files
 
 
-def assign(solutions: Path, out: Path) -> list[Path]:
+def assign(solutions: Path | None, out: Path) -> list[Path]:
     """Write the stubs for `solutions` into `out`; the paths written."""
     written = []
     for relative, content in generate(solutions, out.resolve().name).items():
@@ -244,7 +258,7 @@ def assign(solutions: Path, out: Path) -> list[Path]:
     return written
 
 
-def differences(solutions: Path, out: Path) -> list[str]:
+def differences(solutions: Path | None, out: Path) -> list[str]:
     """How `out` differs from what `assign(solutions, out)` would write (empty: up to date)."""
     expected = generate(solutions, out.resolve().name)
     problems = []

@@ -26,8 +26,11 @@ def grader_fingerprint() -> str:
     """A hash of the grader's own code and suites, so that a changed check invalidates --resume."""
     root = Path(grader.__file__).resolve().parent
     digest = hashlib.sha256(grader.__version__.encode())
-    for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".ini", ".json", ".j2") and "__pycache__" not in p.parts):
+    for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".ini", ".json", ".j2", ".toml", ".md") and "__pycache__" not in p.parts):
         digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    from grader import pack
+
+    digest.update(pack.active().fingerprint().encode())  # the pack's suites, probes, rules and solutions
     return digest.hexdigest()
 
 

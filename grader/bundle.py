@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import grader
+from grader import pack
 
 PACKAGE_DIR = Path(grader.__file__).resolve().parent
 TEMPLATES = PACKAGE_DIR / "templates"
@@ -123,8 +124,8 @@ def _package_files() -> list[Path]:
     )
 
 
-def _bundled_pyproject(files: list[Path]) -> str:
-    data = sorted(p.relative_to(PACKAGE_DIR).as_posix() for p in files if p.suffix != ".py")
+def _bundled_pyproject(data: list[str]) -> str:
+    """`data`: the package's files that are not modules (templates, schemas, the packs' files)."""
     quoted = lambda items: "[" + ", ".join(f'"{item}"' for item in items) + "]"  # noqa: E731
     return "\n".join([
         "# Written by `grade bundle gradescope`: the grader's own source, pinned to this version.",
@@ -154,9 +155,17 @@ def source_files() -> dict[str, bytes]:
     """The installable source, name → bytes: a pyproject.toml pinned to this version, and the
     package's files as installed (what pip installs from the zip or the course repository)."""
     files = _package_files()
-    source = {"pyproject.toml": _bundled_pyproject(files).encode()}
-    source |= {f"grader/{path.relative_to(PACKAGE_DIR).as_posix()}": path.read_bytes() for path in files}
-    return source
+    source = {f"grader/{path.relative_to(PACKAGE_DIR).as_posix()}": path.read_bytes() for path in files}
+    chosen = pack.active()
+    if not chosen.builtin:  # the course's pack goes along, as the default pack of that grader (no solutions)
+        source |= {f"grader/packs/{pack.CARRIED}/{name}": data for name, data in pack.carried_files(chosen).items()}
+        source["grader/packs/DEFAULT"] = f"{pack.CARRIED}\n".encode()
+    data = sorted(name.removeprefix("grader/") for name in source if not name.endswith(".py") or name.startswith("grader/packs/"))
+    return {"pyproject.toml": _bundled_pyproject(data).encode(), **source}
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _add(archive: zipfile.ZipFile, name: str, data: bytes, executable: bool = False) -> None:
@@ -175,6 +184,7 @@ def build_gradescope_bundle(out: Path, requirement: str | None = None, torch: st
     """
     values = _values(requirement or f"/autograder/source/{BUNDLED_SOURCE}", torch or torch_version())
     values["GRADE_ARGS"] = f"--timeout {timeout:g}" if timeout else ""
+    values["EXERCISE_FILES"] = _listed([e.filename for e in pack.active().exercises])
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w") as archive:
         _add(archive, "setup.sh", render_template("gradescope/setup.sh", values).encode(), executable=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
 import pytest
@@ -65,27 +66,35 @@ def _skip_reason(item: pytest.Item) -> str | None:
     return None
 
 
-def _spec(item: pytest.Item) -> CheckSpec | None:
+def _spec(item: pytest.Item, exercises: dict[str, str], points: dict[str, float]) -> CheckSpec | None:
+    """A collected test as a check: its exercise is the one whose suite file it is in."""
     marker = item.get_closest_marker("check")
     if marker is None:
         return None
-    exercise = item.module.EXERCISE
+    exercise = exercises[str(Path(str(item.path)).resolve())]
     params = dict(item.callspec.params) if hasattr(item, "callspec") else {}
     title = marker.kwargs["title"] + (f" [{params['device']}]" if "device" in params else "")
+    check_id = f"{exercise}.{item.name.removeprefix('test_')}"
+    worth = points.get(check_id, points.get(check_id.split("[", 1)[0], marker.kwargs.get("points", 1)))  # the pack's [points] first
     return CheckSpec(
-        exercise=exercise, id=f"{exercise}.{item.name.removeprefix('test_')}", title=title,
-        points=float(marker.kwargs.get("points", 1)), timeout=marker.kwargs.get("timeout"),
+        exercise=exercise, id=check_id, title=title,
+        points=float(worth), timeout=marker.kwargs.get("timeout"),
         hidden=bool(marker.kwargs.get("hidden")), function=item.obj, params=params, skip_reason=_skip_reason(item),
     )
 
 
 def collect_checks(exercises: list[Exercise]) -> list[CheckSpec]:
-    """Every check of `exercises`, in suite order (collected once per process)."""
-    return list(_collect(tuple(str(e.suite) for e in exercises)))
+    """Every check of `exercises`, in suite order (collected once per process), with the active pack's points."""
+    from grader import pack
+
+    points = tuple(sorted(pack.active().points.items()))
+    return list(_collect(tuple((e.name, str(e.suite.resolve())) for e in exercises), points))
 
 
 @functools.lru_cache(maxsize=None)
-def _collect(suites: tuple[str, ...]) -> tuple[CheckSpec, ...]:
+def _collect(named_suites: tuple[tuple[str, str], ...], points: tuple[tuple[str, float], ...] = ()) -> tuple[CheckSpec, ...]:
+    exercises = {path: name for name, path in named_suites}
+    suites = tuple(path for _, path in named_suites)
     collector = _Collector()
     args = [
         *suites, "--collect-only", "-p", "no:cacheprovider", "-p", "no:terminal",
@@ -99,4 +108,5 @@ def _collect(suites: tuple[str, ...]) -> tuple[CheckSpec, ...]:
             os.environ["PYTEST_ADDOPTS"] = saved
     if collector.errors:
         raise CollectionError("the hidden suites could not be collected:\n" + "\n".join(collector.errors))
-    return tuple(spec for spec in map(_spec, collector.items) if spec is not None)
+    specs = (_spec(item, exercises, dict(points)) for item in collector.items)
+    return tuple(spec for spec in specs if spec is not None)

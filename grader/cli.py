@@ -14,7 +14,8 @@ from pathlib import Path
 import click
 
 import grader
-from grader.exercises import BY_NAME, EXERCISES
+from grader import pack as pack_module
+from grader.exercises import by_name, current as current_exercises
 from grader.report.json_report import write_json
 from grader.report import github as github_report
 from grader.report.visible import redacted  # a CI log is learner-visible: hidden checks' messages stay out
@@ -42,6 +43,34 @@ MIN_MEMORY_GIB = 1.0
 INTERRUPTED = 130  # the exit status of a run stopped by Ctrl-C, as a shell reports it
 
 
+_group_pack: Path | None = None  # `grade --pack DIR ...` before the command's name
+PACK_OPTION_HELP = "The exercise pack: a folder with pack.toml.  [default: ./pack.toml's folder if there is one, else the built-in pack]"
+
+
+def use_pack(option: Path | None, collect: bool = False) -> pack_module.Pack:
+    """Load and activate the pack `--pack` names (or the default); a broken pack exits 2, before any grading.
+
+    With `collect`, its suites are collected too (syntax errors, imports, points overrides).
+    """
+    root = option or _group_pack or pack_module.find(Path.cwd())
+    try:
+        chosen = pack_module.activate(pack_module.load(root) if root is not None else pack_module.active())
+        if collect:
+            pack_module.check(chosen)
+    except pack_module.PackError as exc:
+        click.echo(f"grade: broken pack: {exc}", err=True)
+        sys.exit(2)
+    return chosen
+
+
+def _check_pack() -> None:
+    try:
+        pack_module.check(pack_module.active())
+    except pack_module.PackError as exc:
+        click.echo(f"grade: broken pack: {exc}", err=True)
+        sys.exit(2)
+
+
 class GradeGroup(click.Group):
     """`grade PATH...` grades; `grade COMMAND ...` runs a subcommand (assign, bundle, ...).
 
@@ -49,6 +78,11 @@ class GradeGroup(click.Group):
     """
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        global _group_pack
+        if args and args[0] == "--pack" and len(args) > 1:  # `grade --pack DIR COMMAND ...`: every command's default
+            _group_pack, args = Path(args[1]), args[2:]
+        elif args and args[0].startswith("--pack="):
+            _group_pack, args = Path(args[0].split("=", 1)[1]), args[1:]
         if args and args[0] not in self.commands and args[0] not in ("-h", "--help", "--version"):
             args = ["run", *args]
         return super().parse_args(ctx, args)
@@ -80,7 +114,8 @@ def main() -> None:
 
 @main.command("run", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--exercise", "exercise_names", multiple=True, type=click.Choice([e.name for e in EXERCISES]), help="Grade only this exercise (repeatable).")
+@click.option("--exercise", "exercise_names", multiple=True, metavar="NAME", help="Grade only this exercise of the pack (repeatable).")
+@click.option("--pack", "pack_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), help=PACK_OPTION_HELP)
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Write the results as JSON to this file.")
 @click.option("--github/--no-github", "github_flag", default=None, help="GitHub Actions and Classroom: step output `result` for the Classroom reporter, ::error annotations, a job summary.  [default: on when GITHUB_ACTIONS=true]")
 @click.option("--gradescope", "gradescope_path", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Write Gradescope's results.json to this file (one submission).")
@@ -109,16 +144,20 @@ def run_command(paths: tuple[Path, ...], exercise_names: tuple[str, ...], json_p
                 csv_columns: tuple[str, ...] = (), csv_id: str = "sis-login", pages_dir: Path | None = None, quiet: bool = False, jobs: int = 1, resume: bool = False,
                 html_dir: Path | None = None, instructor: bool = False, isolation: str = "auto", memory_gib: float = 4.0, watch: bool = False,
                 executor_text: str = "local", store_dir: Path | None = None, retries: int = DEFAULT_RETRIES, slurm_args: tuple[str, ...] = (),
-                shard_size: int = SHARD_SIZE) -> None:
+                shard_size: int = SHARD_SIZE, pack_dir: Path | None = None) -> None:
     """Grade PyTorch exercise submissions.
 
-    Each PATH is one submission (a directory holding my_linear.py, logistic_regression.py,
-    custom_dataset.py) or a directory of submissions, one per subdirectory.
+    Each PATH is one submission (a directory holding the pack's exercise files, NAME.py or
+    NAME.ipynb) or a directory of submissions, one per subdirectory.
 
     Exit status: 0 when every submission has full marks, 1 when not, 2 for a usage error.
     """
     began = time.monotonic()
     started_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    use_pack(pack_dir)
+    unknown = [n for n in exercise_names if n not in by_name()]
+    if unknown:
+        raise click.UsageError(f"--exercise {unknown[0]!r}: the pack has {', '.join(e.name for e in current_exercises())}.")
     paths, exercise_names = _files_as_exercises(paths, exercise_names)
     try:
         submissions = find_submissions(list(paths))
@@ -133,8 +172,8 @@ def run_command(paths: tuple[Path, ...], exercise_names: tuple[str, ...], json_p
         click.echo(f"grade: warning: {len(empty)} of {len(submissions)} folders hold no .py or .ipynb file (e.g. {', '.join(empty[:3])}): is this the folder of submissions?", err=True)
     if gradescope_path is not None and len(submissions) != 1:
         raise click.UsageError(f"--gradescope grades one submission, and {len(submissions)} were found: {', '.join(s.id for s in submissions[:5])}.")
-    csv_titles = _csv_titles(csv_columns, exercise_names or [e.name for e in EXERCISES])
-    exercises = [BY_NAME[n] for n in exercise_names] or list(EXERCISES)
+    csv_titles = _csv_titles(csv_columns, exercise_names or [e.name for e in current_exercises()])
+    exercises = [by_name()[n] for n in exercise_names] or list(current_exercises())
     github = github_report.GitHubActions.start() if github_report.enabled(github_flag) else None  # fences learner text in the log
     if memory_gib < MIN_MEMORY_GIB:
         raise click.UsageError(
@@ -277,6 +316,7 @@ def _grade_all(
     if (len(submissions) == 1 or jobs == 1) and isinstance(executor, LocalExecutor):
         with _sigint_ignored():  # the template inherits it: Ctrl-C is ours to handle, it reaps the workers
             default_launcher(mode).start()
+    _check_pack()  # its suites collected while the template imports torch; a broken one exits 2 before any grading
     from grader.report.progress import Progress
 
     # The fingerprints the grading places would compute; Dask's workers fingerprint what they grade themselves.
@@ -344,12 +384,12 @@ def _previous_results(json_path: Path | None) -> dict[str, SubmissionResult]:
 
 
 def _files_as_exercises(paths: tuple[Path, ...], exercise_names: tuple[str, ...]) -> tuple[tuple[Path, ...], tuple[str, ...]]:
-    """`grade exercises/my_linear.py` grades that exercise of the folder it is in."""
+    """`grade exercises/NAME.py` grades that exercise of the folder it is in."""
     folders, names = [], list(exercise_names)
     for path in paths:
         if path.is_file():
-            if path.suffix not in (".py", ".ipynb") or path.stem not in BY_NAME:
-                raise click.UsageError(f"{path} is a file: pass the submission's folder, or one of {', '.join(e.filename for e in EXERCISES)}.")
+            if path.suffix not in (".py", ".ipynb") or path.stem not in by_name():
+                raise click.UsageError(f"{path} is a file: pass the submission's folder, or one of {', '.join(e.filename for e in current_exercises())}.")
             folders.append(path.parent)
             names.append(path.stem)
         else:
@@ -428,7 +468,7 @@ def render_command(store_dir: Path, json_path: Path | None, junit_path: Path | N
         click.echo(f"grade: {problem.path} {problem.why}: left out.", err=True)
     if not stored.results and not stored.missing:
         raise click.UsageError(f"{store_dir} holds no results.")
-    titles = _csv_titles(csv_columns, manifest.exercises if manifest else [e.name for e in EXERCISES])
+    titles = _csv_titles(csv_columns, manifest.exercises if manifest else [e.name for e in current_exercises()])
     run = _run_result(stored.results, stored.started_at, places_isolation(stored.places, {}), stored.places)
     _write_outputs(run, json_path, junit_path, csv_path, titles, csv_id, pages_dir, html_dir, instructor)
     click.echo(render_table(stored.results))
@@ -450,6 +490,14 @@ def slurm_task_command(manifest_path: Path, task: int) -> None:
     sys.exit(run_task(manifest_path, task))
 
 
+def _carry_pack(pack_dir: Path | None, requirement: str | None) -> None:
+    """The pack a bundle or CI file carries: in the grader's source it writes, as that grader's default pack."""
+    chosen = use_pack(pack_dir, collect=True)
+    if requirement is not None and not chosen.builtin:
+        raise click.UsageError(f"--grader-requirement installs a grader without the pack {chosen.name!r}: leave it out, so that the "
+                               "grader's source is carried with the pack inside.")
+
+
 @main.group("bundle", context_settings={"help_option_names": ["-h", "--help"]})
 def bundle_group() -> None:
     """Build a platform's autograder package."""
@@ -460,7 +508,8 @@ def bundle_group() -> None:
 @click.option("--grader-requirement", metavar="SPEC", help="What setup.sh pip-installs instead of the grader's source in the zip (e.g. 'torch-exercise-grader==0.1.0' or a git URL).")
 @click.option("--torch-version", metavar="VERSION", help="torch CPU build to install.  [default: the installed torch's version]")
 @click.option("--timeout", type=click.FloatRange(min=0.1), help="Passed to `grade --timeout` for each submission.")
-def bundle_gradescope(out: Path, grader_requirement: str | None, torch_version: str | None, timeout: float | None) -> None:
+@click.option("--pack", "pack_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), help=PACK_OPTION_HELP + " It goes into the zip, without its solutions.")
+def bundle_gradescope(out: Path, grader_requirement: str | None, torch_version: str | None, timeout: float | None, pack_dir: Path | None = None) -> None:
     """Write Gradescope's autograder zip to OUT: setup.sh, run_autograder, the grader's source.
 
     Upload it as the assignment's autograder (Ubuntu base image). run_autograder grades
@@ -468,6 +517,7 @@ def bundle_gradescope(out: Path, grader_requirement: str | None, torch_version: 
     """
     from grader.bundle import build_gradescope_bundle
 
+    _carry_pack(pack_dir, grader_requirement)
     names = build_gradescope_bundle(out, grader_requirement, torch_version, timeout)
     click.echo(f"wrote {out} ({len(names)} files): upload it as the Gradescope autograder.")
 
@@ -479,7 +529,9 @@ def bundle_gradescope(out: Path, grader_requirement: str | None, torch_version: 
 @click.option("--torch-version", metavar="VERSION", help="torch CPU build to install.  [default: the installed torch's version]")
 @click.option("--path", "submission_path", default=".", show_default=True, help="Where the exercise files are inside the learner's repository.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-def init_command(platform: str, directory: Path, grader_requirement: str | None, torch_version: str | None, submission_path: str, force: bool) -> None:
+@click.option("--pack", "pack_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), help=PACK_OPTION_HELP + " It goes into DIRECTORY/.grader, without its solutions.")
+def init_command(platform: str, directory: Path, grader_requirement: str | None, torch_version: str | None, submission_path: str, force: bool,
+                 pack_dir: Path | None = None) -> None:
     """Write a CI file for PLATFORM into DIRECTORY (default: here).
 
     github: .github/workflows/classroom.yml for the assignment's template repository;
@@ -488,6 +540,7 @@ def init_command(platform: str, directory: Path, grader_requirement: str | None,
     """
     from grader.bundle import INIT_TARGETS, write_init
 
+    _carry_pack(pack_dir, grader_requirement)
     try:
         path = write_init(platform, directory, grader_requirement, torch_version, submission_path, force)
     except FileExistsError as exists:
@@ -501,19 +554,50 @@ def init_command(platform: str, directory: Path, grader_requirement: str | None,
         )
 
 
+@main.command("new-exercise", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("name")
+@click.option("--pack", "pack_dir", type=click.Path(file_okay=False, path_type=Path), help="The pack to add it to (made when it has no pack.toml).  [default: here]")
+@click.option("--class", "class_name", metavar="NAME", help="The class the learner writes.  [default: NAME in CamelCase]")
+def new_exercise_command(name: str, pack_dir: Path | None, class_name: str | None) -> None:
+    """Add exercise NAME to a pack: its solution, text, hidden suite (two checks) and probes.
+
+    `grade --pack DIR assign OUT` then writes the learner's stub, and `grade --pack DIR OUT`
+    grades it (0 points) as `grade --pack DIR` grades the solution (full marks).
+    docs/writing-exercises.md goes on from there.
+    """
+    from grader.skeleton import new_exercise
+
+    target = pack_dir or _group_pack or Path.cwd()
+    target.mkdir(parents=True, exist_ok=True)
+    try:
+        written = new_exercise(target, name, class_name)
+    except pack_module.PackError as exc:
+        click.echo(f"grade: {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"wrote {len(written)} files into {target}: " + ", ".join(str(p.relative_to(target)) for p in written))
+
+
 @main.command("assign", context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("solutions", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("folders", nargs=-1, required=True, metavar="[SOLUTIONS] OUT", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if OUT differs from what would be written.")
 @click.option("--force", is_flag=True, help="Overwrite files in OUT that differ from what would be written (e.g. edited by hand).")
-def assign_command(solutions: Path, out: Path, check: bool, force: bool) -> None:
-    """Write the learner's stubs from the marked solutions in SOLUTIONS into OUT.
+@click.option("--pack", "pack_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), help=PACK_OPTION_HELP)
+def assign_command(folders: tuple[Path, ...], check: bool, force: bool, pack_dir: Path | None = None) -> None:
+    """Write the learner's stubs from the pack's marked solutions into OUT.
 
-    For each exercise NAME: OUT/NAME.py and OUT/notebooks/NAME.ipynb, from SOLUTIONS/NAME.py
-    (with `# BEGIN SOLUTION` / `# END SOLUTION` regions and `# STUB:` lines) and
-    SOLUTIONS/NAME.md (the exercise's text). See grader/assign.py for the conventions.
+    For each exercise NAME of the pack: OUT/NAME.py and OUT/notebooks/NAME.ipynb, from its
+    solution (with `# BEGIN SOLUTION` / `# END SOLUTION` regions and `# STUB:` lines) and its
+    text: the pack's NAME/solution.py and NAME/text.md, or SOLUTIONS/NAME.py and
+    SOLUTIONS/NAME.md when a SOLUTIONS folder is given. See grader/assign.py.
     """
     from grader.assign import AssignError, assign, differences
+
+    if len(folders) > 2:
+        raise click.UsageError("grade assign takes [SOLUTIONS] OUT: at most two folders.")
+    solutions, out = (folders[0], folders[1]) if len(folders) == 2 else (None, folders[0])
+    if solutions is not None and not solutions.is_dir():
+        raise click.UsageError(f"{solutions}: no such folder (SOLUTIONS holds NAME.py and NAME.md for each exercise).")
+    use_pack(pack_dir)
 
     try:
         if check:
@@ -521,7 +605,7 @@ def assign_command(solutions: Path, out: Path, check: bool, force: bool) -> None
             for problem in problems:
                 click.echo(f"{out}/{problem}")
             if problems:
-                click.echo(f"{out} is out of date: run `grade assign {solutions} {out}`.", err=True)
+                click.echo(f"{out} is out of date: run `grade assign {solutions or ''} {out}`.".replace("  ", " "), err=True)
                 sys.exit(1)
             click.echo(f"{out} is up to date.")
             return

@@ -1,6 +1,7 @@
 """Turning what went wrong inside the worker into sentences a learner can act on.
 
-Every known bug of the lesson's code has a rule here that recognises it and names it.
+Generic rules live here (devices mixed, super().__init__() missing, out of memory, ...);
+an exercise's own known bugs are rules in its pack (`NAME/feedback.py`, `RULES`), tried first.
 """
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from grader import pack
 from grader.results import Location
 
 
@@ -36,32 +38,10 @@ class Raised:
     during: str
 
 
-def _super_with_wrong_name(e: Raised) -> str | None:
-    name = re.search(r"name '(\w+)' is not defined", e.message)
-    if e.exc_type == "NameError" and "super(" in e.code and name:
-        return (
-            f"`{e.code}` names a class `{name.group(1)}` that does not exist (the lesson's code has this bug). "
-            "Write `super().__init__()`, or name your own class in `super(...)`."
-        )
-    return None
 
 
-def _number_called(e: Raised) -> str | None:
-    if e.exc_type == "TypeError" and re.search(r"'(float|int)' object is not callable", e.message):
-        return (
-            f"`{e.code}` calls a number like a function: in Python, `(1/n)(...)` is a call, not a "
-            "product (the lesson's code has this bug). Multiply with `*`: `(1/n) * torch.sum(...)`."
-        )
-    return None
 
 
-def _none_bias_added(e: Raised) -> str | None:
-    if e.exc_type == "TypeError" and "NoneType" in e.message and "unsupported operand" in e.message:
-        return (
-            f"`{e.code or e.during}` computes with None. When the module has no bias (bias=False), "
-            "`self.bias` is None: leave out `+ self.bias` in that case."
-        )
-    return None
 
 
 META_NOTE = (
@@ -126,13 +106,6 @@ def _devices_mixed(e: Raised) -> str | None:
     return None
 
 
-def _matrix_only(e: Raised) -> str | None:
-    if e.exc_type == "RuntimeError" and ("must be a matrix" in e.message or "2D tensors expected" in e.message):
-        return (
-            f"`{e.code or e.during}` uses a matrix-only product (`torch.mm`), but the input may have any number "
-            "of leading dimensions, e.g. shape (2, 3, in_features). Use `@` (`torch.matmul`), which handles them."
-        )
-    return None
 
 
 def _shapes_do_not_fit(e: Raised) -> str | None:
@@ -146,15 +119,6 @@ def _shapes_do_not_fit(e: Raised) -> str | None:
     return None
 
 
-def _lost_after_fresh_import(e: Raised) -> str | None:
-    if "fresh import" in e.during and e.exc_type in ("KeyError", "IndexError", "AttributeError", "TypeError", "ValueError"):
-        return (
-            f"{e.during} raised {e.exc_type}: {e.message}. With 'spawn', each loader worker is a new Python process: it "
-            "imports your module afresh and unpickles the dataset, so anything kept in module-level variables or class "
-            "attributes (shared state) is back at its initial value there. Keep the samples on the instance "
-            "(self.text = ..., self.labels = ...)."
-        )
-    return None
 
 
 def _graph_used_twice(e: Raised) -> str | None:
@@ -166,23 +130,8 @@ def _graph_used_twice(e: Raised) -> str | None:
     return None
 
 
-def _not_picklable(e: Raised) -> str | None:
-    if "pickl" in e.message.lower() or "pickl" in e.during:
-        return (
-            f"{e.during} failed because your dataset cannot be pickled ({e.exc_type}: {e.message}). "
-            "With num_workers > 0 and the 'spawn' start method, the dataset is pickled: keep no lambdas, "
-            "open files or generators in it."
-        )
-    return None
 
 
-def _sample_key_missing(e: Raised) -> str | None:
-    if e.exc_type == "KeyError" and "DataLoader" in e.during:
-        return (
-            f"{e.during} failed: a sample has no key {e.message}. Each `dataset[i]` must be a dict with "
-            "exactly the keys 'Text' and 'Class'."
-        )
-    return None
 
 
 def _out_of_memory(e: Raised) -> str | None:
@@ -210,8 +159,7 @@ def _module_not_installed(e: Raised) -> str | None:
 
 
 RULES = (
-    _super_with_wrong_name, _super_init_missing, _meta_copied_out, _number_called, _none_bias_added, _devices_mixed, _matrix_only,
-    _shapes_do_not_fit, _lost_after_fresh_import, _graph_used_twice, _not_picklable, _sample_key_missing, _module_not_installed, _out_of_memory,
+    _super_init_missing, _meta_copied_out, _devices_mixed, _shapes_do_not_fit, _graph_used_twice, _module_not_installed, _out_of_memory,
 )
 
 
@@ -221,7 +169,7 @@ def _known_bug(error: dict[str, Any]) -> str | None:
         exc_type=str(error.get("exc_type", "")), message=str(error.get("message", "")),
         code=str(frames[-1].get("code", "")) if frames else "", during=str(error.get("during", "your code")),
     )
-    for rule in RULES:
+    for rule in (*pack.feedback_rules(), *RULES):  # the course's rules first: they know its exercises
         message = rule(raised)
         if message:
             return message

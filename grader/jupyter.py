@@ -1,7 +1,7 @@
-"""Checking an exercise from inside a learner's notebook: `verify("my_linear")`.
+"""Checking an exercise from inside a learner's notebook: `verify("NAME")`.
 
     from grader.jupyter import verify
-    verify("my_linear")
+    verify("NAME")
 
 grades the definitions this kernel has run for that exercise with the exercise's
 **visible** checks and shows the feedback under the cell: an HTML summary in Jupyter
@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader.exercises import EXERCISES
+from grader.exercises import current as current_exercises
 
 STOP_GRACE_S = 5.0  # how long an interrupted judge may take to reap its worker
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -334,9 +334,9 @@ _JUDGE = _Judge()
 
 
 def exercise_name(name: str) -> str | None:
-    """`my_linear`, `my_linear.py`, `my_linear.ipynb` and `MyLinear` all name the same exercise."""
+    """`NAME`, `NAME.py`, `NAME.ipynb` and `ClassName` all name the same exercise."""
     stem = str(name).removesuffix(".py").removesuffix(".ipynb")
-    for exercise in EXERCISES:
+    for exercise in current_exercises():
         if stem in (exercise.name, exercise.class_name):
             return exercise.name
     return None
@@ -373,7 +373,7 @@ def request_for(name: str, path: str | os.PathLike | None = None) -> dict[str, A
 
 
 def verify(exercise: str, path: str | os.PathLike | None = None) -> Verification:
-    """Check `exercise` ("my_linear", or its class name) with its visible checks; show the feedback.
+    """Check `exercise` ("NAME", or its class name) with its visible checks; show the feedback.
 
     In a notebook, the cells this kernel ran are checked; `path` checks a saved .py or
     .ipynb file instead. The first call starts the grader (a few seconds: it imports torch);
@@ -381,7 +381,7 @@ def verify(exercise: str, path: str | os.PathLike | None = None) -> Verification
     """
     name = exercise_name(exercise)
     if name is None:
-        choices = ", ".join(f'"{e.name}"' for e in EXERCISES)
+        choices = ", ".join(f'"{e.name}"' for e in current_exercises())
         return Verification(str(exercise)[:60], problem=f"there is no such exercise: choose one of {choices}.")
     request = request_for(name, path)
     if isinstance(request, str):

@@ -74,8 +74,12 @@ class Launcher:
             if self._judge_settings is None:
                 self._judge_settings = settings.read(os.getpid())
             ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+            from grader import pack
+
+            chosen = pack.active()  # the template imports this pack's probes
+            command = [sys.executable, "-s", "-m", "grader.worker.template", "--control-fd", str(theirs.fileno()), "--isolation", self.isolation]
             self._process = subprocess.Popen(
-                [sys.executable, "-s", "-m", "grader.worker.template", "--control-fd", str(theirs.fileno()), "--isolation", self.isolation],
+                command if chosen.builtin else [*command, "--pack", str(chosen.root)],
                 env=worker_environment(), stdin=subprocess.DEVNULL, pass_fds=(theirs.fileno(),), cwd="/",
             )
             theirs.close()

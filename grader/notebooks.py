@@ -50,7 +50,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.exercises import EXERCISES
+from grader.exercises import current as current_exercises
 from grader.results import ExerciseResult, Location
 
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
@@ -643,7 +643,7 @@ def write_modules(directory: Path) -> None:
 
     A notebook that cannot be read gets no module; `submission.locate_source` reports why.
     """
-    for exercise in EXERCISES:
+    for exercise in current_exercises():
         notebook = notebook_for(directory, exercise.name)
         if notebook is None:
             continue
@@ -684,7 +684,7 @@ def attach(result: ExerciseResult, directory: Path) -> None:
     generated = f"{result.name}.py"
     mention = re.compile(rf"(?<![\w./-]){re.escape(generated)}(?::(\d+))?\b")
 
-    def relabel(match: re.Match) -> str:  # `my_linear.py:12` -> `my_linear.ipynb, cell 4, line 3`
+    def relabel(match: re.Match) -> str:  # `NAME.py:12` -> `NAME.ipynb, cell 4, line 3`
         line = match.group(1)
         return map_location(Location(generated, int(line)), module).label if line else module.notebook
 

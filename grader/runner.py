@@ -12,7 +12,7 @@ from pathlib import Path
 from grader import files, notebooks
 from grader.catalog import CheckSpec, collect_checks
 from grader.checks import CheckFailed, LearnerClient
-from grader.exercises import EXERCISES, Exercise
+from grader.exercises import current as current_exercises, Exercise
 from grader.feedback import describe_error, describe_location, location_of
 from grader.results import GRADER_FAULT, CheckResult, ExerciseResult, Location, SubmissionResult
 from grader.session import OUTPUT_CAP, WorkerLimits, WorkerSession
@@ -116,7 +116,7 @@ def grade_submission(
     while the judge does other work); it is closed here. `checks` are the collected checks,
     passed in when many submissions are graded with the same ones.
     """
-    exercises = list(exercises or EXERCISES)
+    exercises = list(exercises or current_exercises())
     checks = checks if checks is not None else collect_checks(exercises)
     began = session.created_at if session else time.monotonic()
     with session or WorkerSession(submission.path, limits) as session:

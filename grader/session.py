@@ -257,7 +257,7 @@ def learner_output(text: str, workdir: Path) -> str:
     """What the learner's code printed, as they would see it: their own paths relative, torch's own noise left out.
 
     A warning raised inside torch's files, or DataLoader's workers shutting down, is not
-    something the learner printed; their own warnings stay, with `my_linear.py:3` instead
+    something the learner printed; their own warnings stay, with `NAME.py:3` instead
     of the grader's private copy of their folder.
     """
     for folder in {str(workdir), os.path.realpath(workdir)}:
@@ -359,7 +359,7 @@ def exercise_files() -> set[str]:
 
 
 def shadows(name: str) -> str | None:
-    """Which exercise a top-level entry would be imported as instead of its NAME.py (`my_linear/`, `my_linear.so`)."""
+    """Which exercise a top-level entry would be imported as instead of its NAME.py (`NAME/`, `NAME.so`)."""
     import importlib.machinery
 
     from grader.exercises import EXERCISES
@@ -402,8 +402,8 @@ def copy_submission(source: Path, target: Path, max_bytes: int = COPY_CAP_BYTES)
     """Copy the submission's regular files privately; return notes on what was left out, by name.
 
     Never copied: links (symbolic or hard), pipes, devices, sockets, hidden files, and
-    anything beside an exercise file that Python would import in its place (a `my_linear/`
-    package beside `my_linear.py`). Exercise files are copied first and never count toward
+    anything beside an exercise file that Python would import in its place (a `NAME/`
+    package beside `NAME.py`). Exercise files are copied first and never count toward
     the cap; the other files are copied in name order while they fit in `max_bytes`.
     Problems with an exercise file itself are reported by `submission.locate_source`.
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader import files
-from grader.exercises import EXERCISES, Exercise
+from grader.exercises import current as current_exercises, Exercise
 from grader.report.text import shown_name
 
 SOURCE_SUFFIXES = (".py", ".ipynb")
@@ -34,7 +34,7 @@ class SourceLookup:
 
 def _holds_exercise(directory: Path) -> bool:
     """Whether an exercise file is there in any form (a link or a pipe too, reported when graded)."""
-    return any(files.lstat(directory / f"{e.name}{suffix}") is not None for e in EXERCISES for suffix in SOURCE_SUFFIXES)
+    return any(files.lstat(directory / f"{e.name}{suffix}") is not None for e in current_exercises() for suffix in SOURCE_SUFFIXES)
 
 
 IGNORED_FOLDERS = ("__MACOSX", "__pycache__")

@@ -26,7 +26,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, TextIO
 
-from grader.exercises import BY_NAME, EXERCISES, Exercise
+from grader.exercises import by_name, current as current_exercises, Exercise
 
 HISTORY = "history"  # request["source"]: the kernel's In[] cells
 FILE = "file"  # request["source"]: a file on disk (.py or .ipynb)
@@ -92,9 +92,9 @@ def grade_request(request: dict[str, Any]) -> dict[str, Any]:
     from grader.session import WorkerLimits
     from grader.submission import Submission
 
-    exercise = BY_NAME.get(str(request.get("exercise")))
+    exercise = by_name().get(str(request.get("exercise")))
     if exercise is None:
-        return {"problem": f"there is no exercise {str(request.get('exercise'))[:60]!r}: choose one of {', '.join(e.name for e in EXERCISES)}."}
+        return {"problem": f"there is no exercise {str(request.get('exercise'))[:60]!r}: choose one of {', '.join(e.name for e in current_exercises())}."}
     checks, hidden = visible_checks(collect_checks([exercise]))
     with tempfile.TemporaryDirectory(prefix="grade-verify-") as scratch:
         try:
@@ -145,7 +145,7 @@ def _check(check, leader, relabel) -> dict[str, Any]:
 
 
 def _history_labels(name: str):
-    """`my_linear.ipynb, cell 4, line 3` -> `In [4], line 3`: cells of the history are execution counts."""
+    """`NAME.ipynb, cell 4, line 3` -> `In [4], line 3`: cells of the history are execution counts."""
     place = re.compile(rf"(?:{re.escape(name)}\.ipynb, )?\bcells? (\d+)")
 
     def relabel(text: str) -> str:
@@ -155,7 +155,7 @@ def _history_labels(name: str):
 
 
 def _file_labels(name: str, shown: str):
-    """A file checked under the exercise's name (`work.ipynb` as `my_linear.ipynb`) keeps its own name in messages."""
+    """A file checked under the exercise's name (`work.ipynb` as `NAME.ipynb`) keeps its own name in messages."""
     staged = f"{name}{Path(shown).suffix}" if shown else ""
 
     def relabel(text: str) -> str:

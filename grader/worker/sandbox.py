@@ -158,9 +158,11 @@ def _too_broad(path: Path) -> bool:
     return False
 
 
-def readable_paths(grader_dir: Path, submission_dirs_root: Iterable[str] = ()) -> list[str]:
-    """Python, its libraries and the system's, minus the grader's hidden material."""
-    forbidden = [grader_dir]
+def readable_paths(grader_dir: Path, submission_dirs_root: Iterable[str] = (), hidden: Iterable[Path] = (),
+                   worker_side: Iterable[Path] = ()) -> list[str]:
+    """Python, its libraries and the system's, minus the grader's hidden material and the pack's
+    (`hidden`: its suites, solutions and rules), plus the pack's probe files (`worker_side`)."""
+    forbidden = [grader_dir, *(Path(p).resolve() for p in hidden)]
     checkout = grader_dir.parent
     prefixes = {Path(p).resolve() for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
     installed = any(checkout == p or p in checkout.parents for p in prefixes)  # site-packages
@@ -170,7 +172,8 @@ def readable_paths(grader_dir: Path, submission_dirs_root: Iterable[str] = ()) -
     roots |= {Path(p).resolve() for p in sys.path if p and Path(p).is_dir() and not _too_broad(Path(p).resolve())}
     roots |= {Path(sys.executable).parent, Path(os.path.realpath(sys.executable)).parent}
     allowed = sorted({path for root in roots for path in _allow_except(root, forbidden)})
-    worker_side = [grader_dir / "__init__.py", grader_dir / "protocol.py", grader_dir / "worker", grader_dir / "probes"]
+    worker_side = [grader_dir / "__init__.py", grader_dir / "protocol.py", grader_dir / "worker", grader_dir / "probes",
+                   grader_dir / "exercises.py", grader_dir / "pack.py", grader_dir / "authoring.py", *(Path(p).resolve() for p in worker_side)]
     etc = [f"/etc/{name}" for name in ETC_FILES]
     system = ["/proc", "/sys", "/dev/urandom", "/dev/random", "/dev/zero", "/dev/full"]
     return allowed + [str(p) for p in worker_side] + etc + system

@@ -2,19 +2,33 @@
 from __future__ import annotations
 
 import faulthandler
-import importlib
 import io
 import os
 import signal
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from grader import protocol
+from grader.worker import traps
 from grader.worker.learner import Learner, LearnerError, ProbeFailure, describe_exception
 from grader.worker.plain import to_plain
 
-PROBE_PACKAGE = "grader.probes"
+# The exercises' probe modules and traps, by exercise name: the template imports the pack's
+# probes by path before it forks (`load_probes`), so a worker never reads the pack itself.
+PROBES: dict[str, Any] = {}
+FORBID: dict[str, tuple[str, ...]] = {}
+
+
+def load_probes(pack_root: str | None) -> None:
+    """Import every probe file of the pack (the built-in one without a root) under a private name."""
+    from grader import pack
+
+    chosen = pack.load(Path(pack_root)) if pack_root else pack.active()
+    for exercise in chosen.exercises:
+        PROBES[exercise.name] = pack.private_module(exercise.probes, "probes", exercise.name)
+        FORBID[exercise.name] = exercise.forbid
 
 
 def handle(request: dict[str, Any], learner: Learner) -> dict[str, Any]:
@@ -26,8 +40,9 @@ def handle(request: dict[str, Any], learner: Learner) -> dict[str, Any]:
         names = sorted(n for n, v in vars(module).items() if isinstance(v, type) and v.__module__ == module.__name__)
         return {"ok": True, "value": {"classes": names[:50]}}
     if op == "probe":
-        probes = importlib.import_module(f"{PROBE_PACKAGE}.{request['exercise']}")
+        probes = PROBES[request["exercise"]]
         probe = getattr(probes, "probe_" + request["probe"])
+        traps.configure(FORBID.get(request["exercise"], ()))
         result = probe(learner, **request.get("args", {}))
         return {"ok": True, "value": to_plain(result), "where": learner.last_called}
     return {"ok": False, "error": {"kind": "internal", "message": f"unknown request {op!r}"}}

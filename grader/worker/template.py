@@ -14,7 +14,6 @@ escaped it (double fork, `setsid`).
 from __future__ import annotations
 
 import argparse
-import importlib
 import itertools
 import os
 import signal
@@ -185,23 +184,24 @@ def _kill_subtree(root: int) -> None:
                 pass
 
 
-def serve_template(control: socket.socket, mode: str, without: tuple[str, ...] = ()) -> None:
+def serve_template(control: socket.socket, mode: str, without: tuple[str, ...] = (), pack_root: str | None = None) -> None:
     sandbox.become_subreaper()
     sandbox.set_dumpable(False)  # workers run as our user: they must not read or ptrace the template
     import torch  # the point of the template: workers start with torch imported
 
-    import grader.worker.serve  # noqa: F401
-    from grader.exercises import EXERCISES
+    from grader import pack
+    from grader.worker import devices, serve
 
-    for exercise in EXERCISES:
-        importlib.import_module(f"grader.probes.{exercise.name}")
-    from grader.worker import devices
+    chosen = pack.load(Path(pack_root)) if pack_root else pack.active()
+    pack.activate(chosen)
+    serve.load_probes(pack_root)  # the pack's probes, by path, before any fork
 
     devices.warm_up()
 
     isolation = sandbox.choose(sandbox.detect(without), mode)
     grader_dir = Path(grader.__file__).resolve().parent
-    setup = {"isolation": isolation, "readable": sandbox.readable_paths(grader_dir), "gpu": Path("/dev/nvidiactl").exists()}
+    readable = sandbox.readable_paths(grader_dir, hidden=chosen.hidden_paths(), worker_side=chosen.worker_paths())
+    setup = {"isolation": isolation, "readable": readable, "gpu": Path("/dev/nvidiactl").exists()}
     used_cgroups = isolation["used"]["cgroups"]
     workers: set[int] = set()
     groups: dict[int, cgroups.WorkerCgroups] = {}
@@ -244,6 +244,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m grader.worker.template")
     parser.add_argument("--control-fd", type=int, required=True)
     parser.add_argument("--isolation", choices=("auto", "strict", "none"), default="auto")
+    parser.add_argument("--pack", default=None, help="the exercise pack's folder (default: the built-in pack)")
     # Testing only: act as if this machine lacked these features (comma-separated, sandbox.FEATURES).
     parser.add_argument("--without", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -251,7 +252,7 @@ def main() -> None:
     unknown = set(without) - set(sandbox.FEATURES)
     if unknown:
         parser.error(f"--without: unknown features {sorted(unknown)}")
-    serve_template(socket.socket(fileno=args.control_fd), args.isolation, without)
+    serve_template(socket.socket(fileno=args.control_fd), args.isolation, without, args.pack)
 
 
 if __name__ == "__main__":

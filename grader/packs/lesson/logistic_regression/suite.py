@@ -4,14 +4,8 @@ from typing import Any
 import pytest
 import torch
 
-from grader.checks import DEVICES, LearnerClient, check, fail
-from grader.feedback import describe_error, error_category, location_of
-from grader.session import sanitize_error
-from grader.compare import describe_value, expect_close, expect_tensor_like, matches, render
-from grader.observations import TensorObservation
-from grader.suites.inputs import labels, randn
+from grader.authoring import check, describe_error, describe_value, DEVICES, error_category, expect_close, expect_tensor_like, fail, labels, LearnerClient, location_of, matches, randn, render, sanitize_error, TensorObservation
 
-EXERCISE = "logistic_regression"
 DIM, N = 4, 6
 
 

@@ -6,9 +6,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from grader.probes import build, optional_attribute, parameter, set_attribute
-from grader.worker.devices import running_on
-from grader.worker.learner import Learner, LearnerError, ProbeFailure
+from grader.authoring import build, Learner, LearnerError, optional_attribute, parameter, ProbeFailure, running_on, set_attribute
 
 MODULE, CLASS = "my_linear", "MyLinear"
 

@@ -4,12 +4,8 @@ import math
 import pytest
 import torch
 
-from grader.checks import DEVICES, LearnerClient, check, fail
-from grader.compare import describe_value, expect_close, expect_tensor_like, is_missing
-from grader.observations import TensorObservation
-from grader.suites.inputs import randn
+from grader.authoring import autograd_gradients, check, describe_value, DEVICES, expect_close, expect_tensor_like, fail, is_missing, LearnerClient, randn, TensorObservation
 
-EXERCISE = "my_linear"
 IN, OUT = 4, 3
 
 
@@ -21,8 +17,8 @@ def reference_parameters(seed: int = 1) -> tuple[torch.Tensor, torch.Tensor]:
 def test_init_sizes(learner: LearnerClient):
     built = learner.probe("construct", in_features=IN, out_features=OUT, bias=True, seed=0)
     for name, value in (("in_features", IN), ("out_features", OUT)):
-        if built[name] != value:
-            fail(f"MyLinear({IN}, {OUT}).{name} should be {value}, but it is {describe_value(built[name])}.")
+        if type(built[name]) is not int or built[name] != value:
+            fail(f"MyLinear({IN}, {OUT}).{name} should be the int {value}, as given, but it is {describe_value(built[name])}.")
 
 
 @check("weights is an nn.Parameter of shape (in_features, out_features)")
@@ -54,7 +50,7 @@ def test_init_without_bias(learner: LearnerClient):
         fail(
             f"MyLinear({IN}, {OUT}, bias=False) still has a bias ({describe_value(built['bias'])}; parameters: {names}). "
             "The bias argument is ignored, as in the lesson's code: when bias=False, set "
-            "self.register_parameter('bias', None) instead of creating a parameter."
+            "self.register_parameter('bias', None) instead of creating a parameter or a buffer."
         )
     if is_missing(built["bias"]):
         fail(f"MyLinear({IN}, {OUT}, bias=False) has no attribute bias at all; the contract asks for self.bias = None (e.g. self.register_parameter('bias', None)).")
@@ -74,6 +70,11 @@ def test_init_random_reproducible(learner: LearnerClient):
         zero_bias = name == "bias" and not bool(a.values.any()) and not bool(c.values.any())  # zeros are a correct bias
         if torch.equal(a.values, c.values) and not zero_bias:
             fail(f"MyLinear({IN}, {OUT}).{name} is the same for torch.manual_seed(0) and torch.manual_seed(1): initialise it randomly (e.g. torch.randn).")
+    (single,) = learner.probe("seeded_weights", in_features=1, out_features=2, seeds=[0])  # a scale like 1/sqrt(in - 1) breaks here
+    for name in ("weights", "bias"):
+        values = expect_tensor_like(single[name], f"MyLinear(1, 2).{name}", dtype=None)
+        if not bool(torch.isfinite(values.values).all()):
+            fail(f"MyLinear(1, 2).{name} starts with values that are not finite (NaN or inf): check the scale of your initialisation for in_features = 1.")
 
 
 @check("state_dict() has exactly the keys 'weights' and 'bias'")
@@ -126,12 +127,12 @@ def gradients(learner: LearnerClient, device: str, which: str) -> None:
     expect_close(observed["output"], x @ weights + bias, "forward(x), whose gradient is checked here,", device=device)
     if observed.get("detached"):
         fail("forward(x) returns a tensor that autograd cannot differentiate (no grad_fn): do not use .detach(), .data, torch.no_grad() or numpy inside forward.")
-    leaves = {"weights": weights.clone().requires_grad_(), "bias": bias.clone().requires_grad_(), "x": x.clone().requires_grad_()}
-    ((leaves["x"] @ leaves["weights"] + leaves["bias"]) * g).sum().backward()
+    _, (dw, db, dx) = autograd_gradients(lambda w, b, x: x @ w + b, weights, bias, x, grad_output=g)
+    reference = {"weights": dw, "bias": db, "x": dx}
     label = {"weights": "the gradient of the loss with respect to weights", "bias": "the gradient of the loss with respect to bias", "x": "the gradient of the loss with respect to the input x"}[which]
     if observed.get(which) is None:
         fail(f"{label} is None after loss.backward(): {which} is not connected to forward's result.")
-    expect_close(observed[which], leaves[which].grad, label, device=device)
+    expect_close(observed[which], reference[which], label, device=device)
 
 
 @check("autograd gives the right gradient for weights")

@@ -5,10 +5,7 @@ from typing import Any
 
 import torch
 
-from grader.probes import build, optional_attribute, set_attribute, shares_memory
-from grader.worker.devices import running_on
-from grader.worker.learner import Learner, LearnerError
-from grader.worker.traps import autograd_forbidden
+from grader.authoring import autograd_forbidden, build, Learner, LearnerError, optional_attribute, running_on, set_attribute, shares_memory
 
 MODULE, CLASS = "logistic_regression", "LogisticRegression"
 

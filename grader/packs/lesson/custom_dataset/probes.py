@@ -7,8 +7,7 @@ import pickle
 import sys
 from typing import Any, Iterator
 
-from grader.probes.loader_options import build_loader
-from grader.worker.learner import Learner, LearnerError, ProbeFailure
+from grader.authoring import build_loader, Learner, LearnerError, ProbeFailure
 
 MODULE, CLASS = "custom_dataset", "CustomDataset"
 

@@ -3,13 +3,8 @@ from typing import Any
 
 import torch
 
-from grader.checks import CheckFailed, LearnerClient, check, fail
-from grader.compare import describe_value, expect_same_batches, render, show
-from grader.feedback import describe_error, location_of
-from grader.session import sanitize_error
-from grader.probes.loader_options import build_loader
+from grader.authoring import as_plain, build_loader, check, CheckFailed, describe_error, describe_value, expect_same_batches, fail, LearnerClient, location_of, render, sample_cause, sanitize_error, show
 
-EXERCISE = "custom_dataset"
 TEXT = ["Happy", "Amazing", "Sad", "Unhappy", "Glum", "Joyful", "Gloomy"]
 LABELS = ["Positive", "Positive", "Negative", "Negative", "Negative", "Positive", "Negative"]
 N = len(TEXT)
@@ -54,7 +49,7 @@ def expect_item(index: int, outcome: dict[str, Any], expected: dict[str, Any]) -
         fail(f"dataset[{index}] has the keys {sorted(value)}; expected exactly 'Text' and 'Class' (spelled this way, capitalised).",
              category="wrong keys", cause=f"sample keys {sorted(value)}")
     if show(value) != show(expected):
-        fail(f"dataset[{index}] is {show(value)}; expected {show(expected)}.")
+        fail(f"dataset[{index}] is {show(value)}; expected {show(expected)}.", cause=sample_cause(as_plain(value), as_plain(expected)))
 
 
 @check("dataset[i] is {'Text': text[i], 'Class': labels[i]}", points=2)
@@ -116,9 +111,11 @@ def test_two_datasets(learner: LearnerClient):
             if isinstance(value, dict) and sorted(value) != ["Class", "Text"]:
                 expect_item(i, {"value": value}, expected)  # wrong keys: explained with the other checks that meet them
             if show(value) != show(expected):
-                shared = name == "first" and show(value) == show({"Text": OTHER_TEXT[i], "Class": OTHER_LABELS[i]})
-                hint = (" It is the second dataset's sample: the datasets share their samples through module-level or class-level "
-                        "state (a global variable, a class attribute). Keep each dataset's samples on the instance (self.text = ...).") if shared else ""
+                other, other_name = ((OTHER_TEXT, OTHER_LABELS), "second") if name == "first" else ((TEXT, LABELS), "first")
+                shared = i < len(other[0]) and show(value) == show({"Text": other[0][i], "Class": other[1][i]})
+                hint = (f" It is the {other_name} dataset's sample: the datasets share their samples through module-level or class-level "
+                        "state (a global variable, a class attribute, a cache on the class). Keep each dataset's samples on the instance "
+                        "(self.text = ...).") if shared else ""
                 fail(f"with two datasets built one after the other, the {name} dataset's [{i}] is {show(value)}; expected {show(expected)}.{hint}",
                      category="shared state" if shared else "wrong result", cause="shared state" if shared else "")
 
@@ -168,6 +165,8 @@ FRESH_IMPORT_HINT = (
 
 @check("DataLoader with the 'spawn' start method: the dataset survives pickling and a fresh import", timeout=60)
 def test_loader_spawn(learner: LearnerClient):
+    # a dataset that is wrong without any worker is wrong for that reason, not for 'spawn'
+    loader_check(learner, {"batch_size": 2}, "DataLoader(dataset, batch_size=2)")
     try:
         loader_check(learner, {"batch_size": 2, "num_workers": 2, "context": "spawn"}, "DataLoader(dataset, batch_size=2, num_workers=2, multiprocessing_context='spawn')")
     except CheckFailed as failure:
