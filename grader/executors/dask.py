@@ -57,7 +57,24 @@ class DaskExecutor:
         self.seen_places: dict[str, Place] = {}
         self.place_by_index: dict[int, Place] = {}
         self._rounds = 0
+        self._same_grader()
         self.client.run(dask_worker.start_template, isolation)  # templates import torch while chunks are sent
+
+    def _same_grader(self) -> None:
+        """Refuse a cluster whose workers run other grader code or suites: their scores would not be this grader's."""
+        from grader.batch import grader_fingerprint
+        from grader.executors import dask_worker
+
+        ours = grader_fingerprint()
+        theirs = self.client.run(dask_worker.grader_hash)
+        if not theirs:
+            self.close()
+            raise DaskUnavailable("the Dask scheduler has no workers: start some (dask worker tcp://HOST:PORT --nthreads 1)")
+        other = sorted(address for address, digest in theirs.items() if digest != ours)
+        if other:
+            self.close()
+            raise DaskUnavailable(f"{len(other)} Dask worker(s) run other grader code or suites than this grade ({', '.join(other[:3])}): "
+                                  "install the same grader, at the same version, on every worker")
 
     def workers(self) -> int:
         return max(1, len(self.client.scheduler_info(n_workers=-1).get("workers", {})))
@@ -85,12 +102,11 @@ class DaskExecutor:
 
         self._rounds += 1
         size = self.chunk or chunk_size(len(jobs), self.workers())
-        names = [e.name for e in self.exercises]
         self.futures = {}
         for start in range(0, len(jobs), size):
             items = [(index, s.id, str(s.path)) for index, s in jobs[start:start + size]]
             key = f"grade-{self.run_key}-{self._rounds}-{start // size}"
-            future = self.client.submit(dask_worker.grade_chunk, items, names, self.limits, self.isolation, key=key, pure=False)
+            future = self.client.submit(dask_worker.grade_chunk, items, list(self.exercises), self.limits, self.isolation, key=key, pure=False)
             self.futures[future] = [index for index, _, _ in items]
         for future in as_completed(list(self.futures)):
             yield from self._outcomes(future)

@@ -54,18 +54,24 @@ def start_template(isolation: str) -> int:
     return os.getpid()
 
 
-def judge(exercise_names: list[str], limits: WorkerLimits, isolation: str) -> Judge:
-    key = (tuple(exercise_names), repr(limits), isolation)
+def judge(exercises: list, limits: WorkerLimits, isolation: str) -> Judge:
+    """`exercises` arrive as the coordinator's `Exercise`s (plain data: names and the paths of their suites)."""
+    key = (repr(exercises), repr(limits), isolation)
     if key not in _judges:
         from grader.batch import grader_fingerprint
         from grader.catalog import collect_checks
-        from grader.exercises import BY_NAME
 
         _launcher(isolation).start()
-        exercises = [BY_NAME[name] for name in exercise_names]
-        _judges[key] = Judge(exercises, limits, isolation, collect_checks(exercises), here(isolation), grader_fingerprint())
+        _judges[key] = Judge(list(exercises), limits, isolation, collect_checks(list(exercises)), here(isolation), grader_fingerprint())
     _launcher(isolation)
     return _judges[key]
+
+
+def grader_hash() -> str:
+    """This worker's grader code and suites (batch.grader_fingerprint): it must be the coordinator's."""
+    from grader.batch import grader_fingerprint
+
+    return grader_fingerprint()
 
 
 def describe(isolation: str) -> dict[str, Any]:
@@ -73,7 +79,7 @@ def describe(isolation: str) -> dict[str, Any]:
     return here(isolation).to_dict()
 
 
-def grade_chunk(items: list[tuple[int, str, str]], exercise_names: list[str], limits: WorkerLimits, isolation: str) -> dict[str, Any]:
+def grade_chunk(items: list[tuple[int, str, str]], exercises: list, limits: WorkerLimits, isolation: str) -> dict[str, Any]:
     """Grade (index, id, path) items one after another; their results as plain dicts, fingerprinted here.
 
     The files are read from `path` on this machine: the submissions must be on a file
@@ -83,7 +89,7 @@ def grade_chunk(items: list[tuple[int, str, str]], exercise_names: list[str], li
     from grader.results import submission_to_dict
     from grader.submission import Submission
 
-    current = judge(exercise_names, limits, isolation)
+    current = judge(exercises, limits, isolation)
     environment = current.place.environment(limits)
     results = []
     for index, submission_id, path in items:

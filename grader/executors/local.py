@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import concurrent.futures.process
+import signal
 from typing import Iterator
 
 from grader.batch import GradeMany
@@ -26,6 +27,8 @@ class LocalExecutor:
     def grade(self, jobs: list[tuple[int, Submission]]) -> Iterator[tuple[int, Outcome]]:
         """One round of GradeMany; a judge process that dies (killed, out of memory) loses its pool's unfinished work."""
         self._indices = [index for index, _ in jobs]
+        if self.jobs <= 1 or len(jobs) == 1:  # graded in this process (a retry of one, say): our template, our isolation
+            _start_template(self.isolation)
         self.current = GradeMany([s for _, s in jobs], self.exercises, self.limits, self.jobs, lambda s: None, self.isolation)
         taken: set[int] = set()
         try:
@@ -48,3 +51,16 @@ class LocalExecutor:
 
     def close(self) -> None:
         pass
+
+
+def _start_template(isolation: str) -> None:
+    """This process's template for `isolation`, started with SIGINT ignored (it inherits that: Ctrl-C is the judge's)."""
+    from grader import launcher
+
+    chosen = launcher.default_launcher(isolation)
+    if chosen._process is None:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            chosen.start()
+        finally:
+            signal.signal(signal.SIGINT, previous)
