@@ -20,7 +20,7 @@ from typing import Any, Iterator
 
 from grader.exercises import Exercise
 from grader.executors import Lost, Outcome
-from grader.executors.place import Place
+from grader.executors.place import Place, pack_root
 from grader.results import SubmissionResult, submission_from_dict
 from grader.session import WorkerLimits
 from grader.submission import Submission
@@ -52,13 +52,14 @@ class DaskExecutor:
         except (OSError, TimeoutError) as exc:
             raise DaskUnavailable(f"cannot reach the Dask scheduler at {address}: {exc}") from None
         self.run_key = uuid.uuid4().hex[:12]
+        self.pack = pack_root()  # the workers grade with this run's exercise pack (on the shared file system)
         self.futures: dict[Any, list[int]] = {}
         self.taken: set[int] = set()
         self.seen_places: dict[str, Place] = {}
         self.place_by_index: dict[int, Place] = {}
         self._rounds = 0
         self._same_grader()
-        self.client.run(dask_worker.start_template, isolation)  # templates import torch while chunks are sent
+        self.client.run(dask_worker.start_template, isolation, self.pack)  # templates import torch while chunks are sent
 
     def _same_grader(self) -> None:
         """Refuse a cluster whose workers run other grader code or suites: their scores would not be this grader's."""
@@ -66,7 +67,7 @@ class DaskExecutor:
         from grader.executors import dask_worker
 
         ours = grader_fingerprint()
-        theirs = self.client.run(dask_worker.grader_hash)
+        theirs = self.client.run(dask_worker.grader_hash, self.pack, self.isolation)
         if not theirs:
             self.close()
             raise DaskUnavailable("the Dask scheduler has no workers: start some (dask worker tcp://HOST:PORT --nthreads 1)")
@@ -106,7 +107,8 @@ class DaskExecutor:
         for start in range(0, len(jobs), size):
             items = [(index, s.id, str(s.path)) for index, s in jobs[start:start + size]]
             key = f"grade-{self.run_key}-{self._rounds}-{start // size}"
-            future = self.client.submit(dask_worker.grade_chunk, items, list(self.exercises), self.limits, self.isolation, key=key, pure=False)
+            future = self.client.submit(dask_worker.grade_chunk, items, list(self.exercises), self.limits, self.isolation, self.pack,
+                                        key=key, pure=False)
             self.futures[future] = [index for index, _, _ in items]
         for future in as_completed(list(self.futures)):
             yield from self._outcomes(future)

@@ -48,10 +48,23 @@ def _launcher(isolation: str):
     return _launchers[isolation]
 
 
-def start_template(isolation: str) -> int:
+def start_template(isolation: str, pack: str | None = None) -> int:
     """Start the template now (it imports torch while the first chunk is on its way); this process's pid."""
+    _use(pack, isolation)
     _launcher(isolation).start()
     return os.getpid()
+
+
+def _use(pack: str | None, isolation: str) -> None:
+    """The coordinator's pack; a template started for another pack is replaced (it imported that pack's probes)."""
+    from grader.executors.place import pack_root, use_pack
+
+    if pack_root() != pack:
+        use_pack(pack)
+        old = _launchers.pop(isolation, None)
+        if old is not None:
+            old.close()
+        _judges.clear()
 
 
 def judge(exercises: list, limits: WorkerLimits, isolation: str) -> Judge:
@@ -67,10 +80,11 @@ def judge(exercises: list, limits: WorkerLimits, isolation: str) -> Judge:
     return _judges[key]
 
 
-def grader_hash() -> str:
-    """This worker's grader code and suites (batch.grader_fingerprint): it must be the coordinator's."""
+def grader_hash(pack: str | None = None, isolation: str = "auto") -> str:
+    """This worker's grader code and suites, with the coordinator's pack (batch.grader_fingerprint): it must be the coordinator's."""
     from grader.batch import grader_fingerprint
 
+    _use(pack, isolation)
     return grader_fingerprint()
 
 
@@ -79,7 +93,7 @@ def describe(isolation: str) -> dict[str, Any]:
     return here(isolation).to_dict()
 
 
-def grade_chunk(items: list[tuple[int, str, str]], exercises: list, limits: WorkerLimits, isolation: str) -> dict[str, Any]:
+def grade_chunk(items: list[tuple[int, str, str]], exercises: list, limits: WorkerLimits, isolation: str, pack: str | None = None) -> dict[str, Any]:
     """Grade (index, id, path) items one after another; their results as plain dicts, fingerprinted here.
 
     The files are read from `path` on this machine: the submissions must be on a file
@@ -89,6 +103,7 @@ def grade_chunk(items: list[tuple[int, str, str]], exercises: list, limits: Work
     from grader.results import submission_to_dict
     from grader.submission import Submission
 
+    _use(pack, isolation)
     current = judge(exercises, limits, isolation)
     environment = current.place.environment(limits)
     results = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import socket
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from grader.session import WorkerLimits
@@ -59,3 +60,24 @@ def weakest(places: list[Place]) -> Place | None:
     if not places:
         return None
     return min(places, key=lambda p: TIERS.index(p.isolation.get("tier")) if p.isolation.get("tier") in TIERS else -1)
+
+
+def pack_root() -> str | None:
+    """The active exercise pack's folder, for judges elsewhere; None for the built-in one (theirs is the same)."""
+    from grader import pack
+
+    chosen = pack.active()
+    return None if chosen.builtin else str(chosen.root)
+
+
+def use_pack(root: str | None) -> None:
+    """Activate the coordinator's pack here (a Dask worker, a Slurm task) before any judge or template starts.
+
+    The folder must be at the same path here: on the shared file system, like the submissions.
+    """
+    from grader import pack
+
+    chosen = pack.active()
+    wanted = Path(root).resolve() if root else pack.default_root()
+    if chosen.root != wanted:
+        pack.activate(pack.load(wanted))

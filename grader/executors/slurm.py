@@ -52,6 +52,7 @@ class Manifest:
     ids: list[str]  # every submission of the run, in order: what the render job reports
     shards: list[list[tuple[str, str]]] = field(default_factory=list)  # (id, path) per task
     render: list[str] = field(default_factory=list)  # `grade render` options
+    pack: str | None = None  # the exercise pack's folder (None: the built-in one)
 
     def save(self, path: Path) -> None:
         # ensure_ascii: ids and paths made from non-UTF-8 bytes hold lone surrogates, which JSON's \\u escapes keep
@@ -83,7 +84,7 @@ def _script(lines: list[str]) -> str:
 def submit(submissions: list[Submission], exercises: list[Exercise], limits: WorkerLimits, isolation: str, store: ResultStore,
            retries: int, resume: bool, render: list[str], slurm_args: list[str], shard_size: int, started_at: str) -> int:
     """Write the manifest and scripts, `sbatch` the array and the render job; the exit status."""
-    from grader.executors.place import here
+    from grader.executors.place import here, pack_root
     from grader.executors.recording import expected_fingerprints
 
     pending = submissions
@@ -96,7 +97,7 @@ def submit(submissions: list[Submission], exercises: list[Exercise], limits: Wor
     (folder / "logs").mkdir(parents=True)
     shards = [[(s.id, str(s.path)) for s in pending[i:i + shard_size]] for i in range(0, len(pending), shard_size)]
     manifest = Manifest(run, started_at, str(store.root.resolve()), [e.name for e in exercises], dataclasses.asdict(limits), isolation,
-                        retries, resume, [s.id for s in submissions], shards, render)
+                        retries, resume, [s.id for s in submissions], shards, render, pack_root())
     manifest.save(folder / "manifest.json")
     python = shlex.quote(sys.executable)
     cwd = shlex.quote(os.getcwd())
@@ -135,17 +136,20 @@ def _sbatch(args: list[str]) -> str:
 def run_task(manifest_path: Path, task: int) -> int:
     """One array task: grade its shard into the store with the local executor; the exit status."""
     from grader import launcher
-    from grader.exercises import BY_NAME
+    from grader.exercises import by_name
     from grader.executors.local import LocalExecutor
     from grader.executors.recording import Recorder, expected_fingerprints, reuser
     from grader.executors.retry import BatchRun
     from grader.worker import sandbox
 
+    from grader.executors.place import use_pack
+
     manifest = Manifest.load(manifest_path)
+    use_pack(manifest.pack)
     if not 0 <= task < len(manifest.shards):
         click.echo(f"grade slurm-task: no shard {task} in {manifest_path} ({len(manifest.shards)} shards)", err=True)
         return 2
-    exercises = [BY_NAME[name] for name in manifest.exercises]
+    exercises = [by_name()[name] for name in manifest.exercises]
     limits = WorkerLimits(**manifest.limits)
     report = sandbox.choose(sandbox.detect(), manifest.isolation)
     if manifest.isolation == "strict" and not report["confined"]:
