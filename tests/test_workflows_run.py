@@ -4,8 +4,8 @@ the learner's files.
 
 Only a package index is reachable here, as on a runner that cannot see an unpublished grader:
 the steps must install the grader from what `grade init` carried into the repository. torch
-is the one thing provided beforehand (a torch-only venv made once, seen by each fresh venv
-through a .pth file), because the workflows pin torch's CPU build from PyTorch's own index,
+is the one thing provided beforehand (the installed torch and its requirements, hard-linked
+into a folder that each fresh venv sees through a .pth file), because the workflows pin torch's CPU build from PyTorch's own index,
 which is not reachable here: pip then finds the pinned torch already installed, as it would
 be after that line on a runner. Everything else (numpy, pytest, click, nbformat, setuptools
 for the build) comes from the index, as on the runner.
@@ -30,7 +30,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, make_submission, mutate
-from platform_rules import canvas_rows, classroom_reporter, junit_schema
+from platform_rules import canvas_rows, classroom_reporter, decode_payload, junit_schema
 
 BASE_PYTHON = Path(sys.base_prefix) / "bin" / "python3"
 MUTATION = {"my_linear.py": mutate("my_linear", "y = y + self.bias", "y = y")}  # partial marks: exit status 1
@@ -48,16 +48,54 @@ def _purelib(python: Path) -> str:
                           check=True, capture_output=True, text=True).stdout.strip()
 
 
+def _requirement_names(dist: importlib.metadata.Distribution) -> list[str]:
+    """The names of a distribution's run-time requirements (extras left out)."""
+    names = []
+    for requirement in dist.requires or []:
+        if "extra ==" in requirement.replace('"', "").replace("'", ""):
+            continue
+        names.append(re.match(r"[A-Za-z0-9._-]+", requirement).group())
+    return names
+
+
+def _top_level(dist: importlib.metadata.Distribution) -> set[str]:
+    """The entries a distribution has directly in site-packages (its packages, modules, dist-info)."""
+    return {Path(str(f)).parts[0] for f in dist.files or [] if not str(f).startswith("..")}
+
+
+def _link_or_copy(source, target) -> None:
+    """A hard link where the file system allows one (instant), else a copy. Not a symbolic
+    link: the worker's Landlock rules follow the folders torch is imported from."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
 @pytest.fixture(scope="module")
 def torch_site(tmp_path_factory) -> str:
-    """site-packages of a venv that holds torch's CPU build (and its own dependencies) only."""
-    venv = tmp_path_factory.mktemp("torch-only")
-    subprocess.run([str(BASE_PYTHON), "-m", "venv", str(venv)], check=True)
-    torch = importlib.metadata.version("torch").split("+")[0]
-    install = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", f"torch=={torch}"],
-                             capture_output=True, text=True, timeout=900, env=_clean_env())
-    assert install.returncode == 0, install.stdout + install.stderr
-    return _purelib(venv / "bin" / "python")
+    """A folder that holds the installed torch and its own requirements only (hard links to this
+    venv's files: nothing downloaded, never a CUDA build), for the fresh venvs to see."""
+    site = tmp_path_factory.mktemp("torch-only")
+    seen, todo = set(), ["torch"]
+    while todo:
+        name = todo.pop()
+        try:
+            dist = importlib.metadata.distribution(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue  # a requirement for another platform or Python
+        if dist.metadata["Name"].lower() in seen:
+            continue
+        seen.add(dist.metadata["Name"].lower())
+        for entry in _top_level(dist):
+            source = Path(dist.locate_file(entry))
+            if source.is_dir() and not (site / entry).exists():
+                shutil.copytree(source, site / entry, copy_function=_link_or_copy, ignore=shutil.ignore_patterns("__pycache__"))
+            elif source.is_file() and not (site / entry).exists():
+                _link_or_copy(source, site / entry)
+        todo += _requirement_names(dist)
+    assert (site / "torch" / "__init__.py").is_file() and "grader" not in os.listdir(site)
+    return str(site)
 
 
 def fresh_venv(path: Path, torch_site: str) -> Path:
@@ -97,6 +135,11 @@ def _assert_installed_from(bin_dir: Path, where: str) -> None:
     assert (bin_dir / "grade").is_file()
 
 
+def _lost(submission: dict) -> set[str]:
+    """The exercises where a submission in results.json lost points."""
+    return {e["name"] for e in submission["exercises"] if e["score"] < e["max_score"]}
+
+
 def _outputs(path: Path) -> dict[str, str]:
     return dict(line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
 
@@ -126,6 +169,8 @@ def test_classroom_workflow_installs_and_grades_in_a_fresh_venv(tmp_path, torch_
     outputs = _outputs(output)
     score, maximum = float(outputs["score"]), float(outputs["max_score"])
     assert 0 < score < maximum
+    lost = {t["name"].split(":")[0] for t in decode_payload(outputs["result"])["tests"] if t["status"] != "pass"}
+    assert lost == {"my_linear"}, "only the exercise with the learner's bug loses points"
 
     env = {name: re.sub(r"\$\{\{ steps\.grader\.outputs\.(\w+) \}\}", lambda m: outputs[m.group(1)], value) for name, value in reporter["env"].items()}
     reported = classroom_reporter(reporter["with"]["runners"], env)
@@ -146,7 +191,7 @@ def test_gitlab_job_installs_grades_and_stays_green_without_full_marks(tmp_path,
     _assert_installed_from(bin_dir, completed.stdout[-2000:])
     junit_schema().validate(str(repo / job["artifacts"]["reports"]["junit"]))
     [submission] = json.loads((repo / "results.json").read_text())["submissions"]
-    assert 0 < submission["score"] < submission["max_score"]
+    assert _lost(submission) == {"my_linear"}
 
     # A grader that could not grade still fails the job: only exit status 1 is "not full marks".
     fake = tmp_path / "fake-grade"
@@ -170,6 +215,7 @@ def test_jenkins_pipeline_installs_and_grades_in_its_own_venv(tmp_path, torch_si
     junit_schema().validate(str(repo / "report.xml"))
     rows = canvas_rows((repo / "grades.csv").read_text(encoding="utf-8"))
     assert rows[2][0] == "repo"
+    assert _lost(json.loads((repo / "results.json").read_text())["submissions"][0]) == {"my_linear"}
 
 
 def test_instructor_workflow_carries_installs_and_grades(tmp_path, torch_site):
