@@ -685,8 +685,8 @@ def test_deleting_files_in_the_working_directory_leaves_the_original_intact(tmp_
 def test_a_forged_empty_reply_to_the_dataset_items_gains_nothing(tmp_path):
     """The judge asks for the indices it chose; an empty or partial answer is not a pass."""
     code = (SOLUTIONS / "custom_dataset.py").read_text() + '''
-import grader.probes.custom_dataset as _probes
-_probes.probe_items = lambda *args, **kwargs: []
+import grader.worker.serve as _serve
+_serve.PROBES["custom_dataset"].probe_items = lambda *args, **kwargs: []
 '''
     result = grade_guarded(make_submission(tmp_path / "s", {"custom_dataset.py": code}), "custom_dataset")
     checks = {c.id: c for e in result.exercises for c in e.checks}

@@ -151,7 +151,7 @@ def _prepare(root: Path, mode: str, names: list[str]) -> tuple[dict, dict]:
     shutil.copytree(ROOT / "grader", install / "grader", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "solutions", install / "solutions", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copyfile(ROOT / "pyproject.toml", install / "pyproject.toml")
-    with open(install / "grader" / "suites" / "suite_my_linear.py", "a") as handle:
+    with open(install / "grader" / "packs" / "lesson" / "my_linear" / "suite.py", "a") as handle:
         handle.write(f"\n# hidden-suite canary: {secret['suite']}\n")
     with open(install / "solutions" / "my_linear.py", "a") as handle:
         handle.write(f"\n# reference-solution canary: {secret['solution']}\n")

