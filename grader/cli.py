@@ -251,7 +251,7 @@ def _write_outputs(run: RunResult, json_path: Path | None, junit_path: Path | No
     if html_dir is not None:
         from grader.report.html import write_html  # jinja2 is imported only when asked for HTML
 
-        write_html(run, html_dir, instructor=instructor)
+        write_html(run, html_dir, instructor=instructor, companions={"JSON": json_path, "CSV": csv_path})  # linked from the dashboard
 
 
 def _exit_status(results: list[SubmissionResult]) -> int:

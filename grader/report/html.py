@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import re
+import urllib.parse
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -254,9 +256,25 @@ def check_view(check: CheckResult, exercise: ExerciseResult, instructor: bool, a
     return view
 
 
+def check_anchors(submission: SubmissionResult) -> dict[int, str]:
+    """Each check's anchor on its submission's page (`id(check)` -> "check-N"), numbered in page order.
+
+    One function for the page and the dashboard, so that the dashboard's matrix links to the
+    card a learner's page really has. Checks not run get a number but no card (they are one
+    line per exercise): link only to checks that ran.
+    """
+    checks = (check for exercise in submission.exercises for check in exercise.checks)
+    return {id(check): f"check-{n}" for n, check in enumerate(checks, start=1)}
+
+
+def exercise_anchor(index: int) -> str:
+    """The anchor of the `index`-th exercise's section (from 0) on a submission's page."""
+    return f"exercise-{index + 1}"
+
+
 def submission_view(run: RunResult, submission: SubmissionResult, instructor: bool) -> dict[str, Any]:
     exercises = []
-    counter = 0
+    anchors = check_anchors(submission)
     problems: Counter[str] = Counter()
     skipped_reasons: Counter[str] = Counter()
     for exercise in submission.exercises:
@@ -264,10 +282,7 @@ def submission_view(run: RunResult, submission: SubmissionResult, instructor: bo
         checks, not_run = [], []
         counts: Counter[str] = Counter()
         explained_by = causes.followers(exercise.checks)
-        anchors: dict[int, str] = {}
         for check in exercise.checks:
-            counter += 1
-            anchors[id(check)] = f"check-{counter}"
             counts[check.status] += 1
             if check.status == "skipped":  # one line per exercise, not a card per check
                 skipped_reasons[short(check.message, 200) or "not run"] += 1
@@ -283,7 +298,7 @@ def submission_view(run: RunResult, submission: SubmissionResult, instructor: bo
             checks.append(view)
         error, error_cut = clip(exercise.error)
         exercises.append({
-            "name": exercise.name, "anchor": f"exercise-{len(exercises) + 1}",
+            "name": exercise.name, "anchor": exercise_anchor(len(exercises)),
             "score": points(exercise.score), "max_score": points(exercise.max_score),
             "percent": percent(exercise.score, exercise.max_score),
             # checks not run (no GPU) after those that ran, so that they do not split the failures
@@ -331,30 +346,176 @@ def isolation_summary(isolation: dict[str, Any]) -> str:
     return f"{isolation.get('tier', '?')} ({', '.join(features) or 'separate processes and limits only'})"
 
 
-def dashboard_view(run: RunResult, names: list[str], instructor: bool) -> dict[str, Any]:
-    submissions = []
-    for submission, name in zip(run.submissions, names):
-        statuses = Counter(c.status for e in submission.exercises for c in e.checks)
-        problems = Counter(c.category for e in submission.exercises for c in e.checks if c.status in ("failed", "error") and c.category in PROBLEM_CATEGORIES)
-        notes = [f"{e.name} not graded" for e in submission.exercises if e.error]
-        notes += [f"{n} {category}" for category, n in sorted(problems.items())]
-        submissions.append({
-            "id": short(submission.id, ID_MAX_CHARS), "href": name,
-            "score": points(submission.score), "max_score": points(submission.max_score),
-            "percent": percent(submission.score, submission.max_score),
-            "full_marks": submission.full_marks and submission.max_score > 0,
-            "duration": f"{submission.duration_s:.1f}",
-            "failed": statuses.get("failed", 0) + statuses.get("error", 0),
-            "notes": notes,
-        })
+def dashboard_view(run: RunResult, names: list[str], instructor: bool, companions: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    """Everything the class dashboard shows, most used first: totals, averages, who failed what."""
     rates = check_rates(run, instructor)
+    exercises = exercise_summaries(run, rates)
     return {
         "count": len(run.submissions),
-        "full_marks": sum(1 for s in submissions if s["full_marks"]),
+        "full_marks": sum(1 for s in run.submissions if s.full_marks and s.max_score > 0),
+        "average": average_view([(s.score, s.max_score) for s in run.submissions]),
+        "companions": companions or [],
+        "exercises": exercises,
         "histogram": histogram(run.submissions),
-        "checks": [c for c in rates if c["counted"]],
-        "not_run": [c["title"] for c in rates if not c["counted"]],  # folded into one line
-        "submissions": submissions,
+        "matrix": matrix_view(run, names, rates),
+        "not_run": [c["title"] for c in rates if c["not_run"]],  # folded into one line
+        "submissions": [submission_row(s, name) for s, name in zip(run.submissions, names)],
+    }
+
+
+def submission_row(submission: SubmissionResult, name: str) -> dict[str, Any]:
+    """A submission in the dashboard's list: score, failures, time, and what kept parts ungraded."""
+    statuses = Counter(c.status for e in submission.exercises for c in e.checks)
+    problems = Counter(c.category for e in submission.exercises for c in e.checks if c.status in ("failed", "error") and c.category in PROBLEM_CATEGORIES)
+    notes = [f"{e.name}: {not_graded(e)}" for e in submission.exercises if e.error]
+    notes += [f"{n} {category}" for category, n in sorted(problems.items())]
+    return {
+        "id": short(submission.id, ID_MAX_CHARS), "href": name,
+        "score": points(submission.score), "max_score": points(submission.max_score),
+        "percent": percent(submission.score, submission.max_score),
+        "full_marks": submission.full_marks and submission.max_score > 0,
+        "duration": f"{submission.duration_s:.1f}",
+        "failed": statuses.get("failed", 0) + statuses.get("error", 0),
+        "notes": notes,
+    }
+
+
+def average_view(scores: list[tuple[float, float]]) -> dict[str, Any]:
+    """The mean score and mean maximum of (score, maximum) pairs, and their ratio as a percentage.
+
+    The ratio of the sums, not a mean of ratios: a submission whose maximum is smaller
+    (checks not run on its machine) weighs as many points as it could earn.
+    """
+    if not scores:
+        return {"score": "—", "max_score": "—", "percent": None}
+    total, maximum = sum(s for s, _ in scores), sum(m for _, m in scores)
+    return {"score": points(total / len(scores)), "max_score": points(maximum / len(scores)), "percent": percent(total, maximum)}
+
+
+def not_graded(exercise: ExerciseResult) -> str:
+    """Why a whole exercise was not graded, in a few words ("file not found"); "" when it was.
+
+    Such an exercise fails every check for one reason; the dashboard counts it once per
+    exercise instead of letting it be each check's "most common failure".
+    """
+    if not exercise.error:
+        return ""
+    categories = Counter(c.category for c in exercise.checks if c.status in ("failed", "error") and c.category)
+    return short(categories.most_common(1)[0][0], 100) if categories else "not graded"
+
+
+def exercise_summaries(run: RunResult, rates: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per exercise: average score, full marks, the submissions not graded by reason, and its checks."""
+    found: dict[str, list[ExerciseResult]] = {}
+    for submission in run.submissions:
+        for exercise in submission.exercises:
+            found.setdefault(exercise.name, []).append(exercise)
+    summaries = []
+    for index, (name, results) in enumerate(found.items()):
+        reasons = Counter(not_graded(e) for e in results if e.error)
+        summaries.append({
+            "name": name, "anchor": f"checks-{index + 1}", "submitted": len(results),
+            "average": average_view([(e.score, e.max_score) for e in results]),
+            "full_marks": sum(1 for e in results if e.max_score > 0 and e.score >= e.max_score),
+            "not_graded": sorted(reasons.items(), key=lambda item: (-item[1], item[0])),
+            "not_graded_total": sum(reasons.values()),
+            "checks": [c for c in rates if c["exercise"] == name and not c["not_run"]],
+        })
+    return summaries
+
+
+# ---------------------------------------------------------------------------- the matrix
+
+DEVICE_SUFFIX = re.compile(r"\s*\[[^\[\]]*\]$")
+DEVICE_LETTERS = {"cpu": "C", "meta": "M", "cuda": "G"}
+LABEL_MAX_CHARS = 18
+
+
+def base_id(check_id: str) -> str:
+    """A check's id without its device ("my_linear.forward[cpu]" -> "my_linear.forward")."""
+    return DEVICE_SUFFIX.sub("", check_id)
+
+
+def column_label(check_id: str) -> str:
+    """A matrix column's heading: the check's own name, short ("forward_leading…")."""
+    name = base_id(check_id).split(".", 1)[-1].replace("_", " ")
+    return name if len(name) <= LABEL_MAX_CHARS else name[: LABEL_MAX_CHARS - 1].rstrip() + "…"
+
+
+def device_letter(device: str | None) -> str:
+    return DEVICE_LETTERS.get(device or "", (device or "?")[:1].upper())
+
+
+def matrix_columns(rates: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, Any]]]:
+    """exercise -> base id -> column, in the order the checks came; device variants share a column.
+
+    A column exists when one of its variants ran somewhere (checks not run in any
+    submission are the one "not run" line) or was failed by a whole ungraded exercise.
+    """
+    columns: dict[str, dict[str, dict[str, Any]]] = {}
+    for rate in sorted(rates, key=lambda r: r["order"]):
+        if rate["not_run"]:
+            continue
+        group = columns.setdefault(rate["exercise"], {})
+        key = base_id(rate["id"])
+        if key not in group:
+            group[key] = {"label": column_label(rate["id"]), "title": DEVICE_SUFFIX.sub("", rate["title"]), "href": f"#{rate['anchor']}"}
+    return columns
+
+
+def matrix_cell(variants: list[CheckResult], href: str, anchors: dict[int, str]) -> dict[str, Any]:
+    """One learner's result for one check, its device variants merged: a class, a symbol, a link.
+
+    "✗" when it failed wherever it ran, "✗M" when it failed on some devices only (the
+    letters name them), "!" for an error (crash, time-out), "✓" passed, "–" not run.
+    """
+    ran = [c for c in variants if c.status != "skipped"]
+    if not ran:
+        return {"css": "s", "text": "–", "label": "", "href": ""}
+    failing = [c for c in ran if c.status in ("failed", "error")]
+    if not failing:
+        return {"css": "p", "text": "✓", "label": "", "href": ""}
+    failed = any(c.status == "failed" for c in failing)
+    where = "".join(sorted({device_letter(c.device) for c in failing})) if len(failing) < len(ran) else ""
+    devices = ", ".join(sorted({c.device or "?" for c in failing}))
+    return {
+        "css": "f" if failed else "e", "text": ("✗" if failed else "!") + where,
+        "label": ("failed" if failed else "error") + (f" on {devices}" if where else ""),
+        "href": f"{href}#{anchors[id(failing[0])]}",
+    }
+
+
+def matrix_row(submission: SubmissionResult, name: str, columns: dict[str, dict[str, dict[str, Any]]]) -> dict[str, Any]:
+    """A learner's row: a cell per column, or one cell across an exercise that was not graded."""
+    anchors = check_anchors(submission)
+    exercises = {e.name: (i, e) for i, e in enumerate(submission.exercises)}
+    cells: list[dict[str, Any]] = []
+    for exercise_name, group in columns.items():
+        if exercise_name not in exercises:
+            cells.append({"css": "s", "text": "not graded", "label": "", "href": "", "span": len(group)})
+            continue
+        index, exercise = exercises[exercise_name]
+        if exercise.error:
+            cells.append({"css": "m", "text": not_graded(exercise), "label": "", "href": f"{name}#{exercise_anchor(index)}", "span": len(group)})
+            continue
+        variants: dict[str, list[CheckResult]] = {}
+        for check in exercise.checks:
+            variants.setdefault(base_id(check.id), []).append(check)
+        for key in group:
+            cells.append({**matrix_cell(variants.get(key, []), name, anchors), "span": 1})
+    return {
+        "id": short(submission.id, ID_MAX_CHARS), "href": name,
+        "score": points(submission.score), "max_score": points(submission.max_score), "cells": cells,
+    }
+
+
+def matrix_view(run: RunResult, names: list[str], rates: list[dict[str, Any]]) -> dict[str, Any]:
+    """The learner × check matrix: column groups by exercise, a row per submission."""
+    columns = matrix_columns(rates)
+    return {
+        "groups": [{"exercise": name, "span": len(group), "columns": list(group.values())} for name, group in columns.items()],
+        "rows": [matrix_row(submission, name, columns) for submission, name in zip(run.submissions, names)],
+        "letters": ", ".join(f"{letter} = {device}" for device, letter in DEVICE_LETTERS.items()),
     }
 
 
@@ -394,42 +555,57 @@ def histogram(submissions: list[SubmissionResult]) -> dict[str, Any]:
 
 
 def check_rates(run: RunResult, instructor: bool) -> list[dict[str, Any]]:
-    """Each check across the batch: pass rate and most common failure, most failed first."""
+    """Each check across the batch: pass rate, failure categories and most common failure, most failed first.
+
+    Submissions whose exercise was not graded at all (its file missing, or failing to load)
+    are counted in `ungraded`, not as failures of each check: the exercise counts them once.
+    """
     rows: dict[str, dict[str, Any]] = {}
     for submission in run.submissions:
         for exercise in submission.exercises:
             for check in exercise.checks:
                 row = rows.setdefault(check.id, {
                     "id": check.id, "title": short(check.title, 300), "exercise": exercise.name,
-                    "order": len(rows), "hidden": False, "passed": 0, "failed": 0, "skipped": 0,
+                    "order": len(rows), "hidden": False, "passed": 0, "failed": 0, "skipped": 0, "ungraded": 0,
                     "reasons": Counter(), "categories": Counter(),
                 })
                 row["hidden"] |= check.hidden
-                if check.status == "passed":
-                    row["passed"] += 1
-                elif check.status == "skipped":
-                    row["skipped"] += 1
-                else:
-                    row["failed"] += 1
-                    row["categories"][short(check.category, 200) or check.status] += 1
-                    row["reasons"][short(check.message, 300) or check.status] += 1
-    result = []
-    for row in rows.values():
-        counted = row["passed"] + row["failed"]
-        category, category_count = (row["categories"].most_common(1) or [("", 0)])[0]
-        if row["hidden"] and not instructor:  # a hidden check's messages are for instructors only
-            reason, reason_count = category, category_count
-        else:
-            reason, reason_count = (row["reasons"].most_common(1) or [("", 0)])[0]
-        result.append({
-            **{k: row[k] for k in ("id", "title", "exercise", "hidden", "passed", "failed", "skipped", "order")},
-            "counted": counted,
-            "pass_rate": percent(row["passed"], counted),
-            "fail_rate": percent(row["failed"], counted),
-            "reason": reason, "reason_count": reason_count, "category": category,
-        })
+                _count(row, check, bool(exercise.error))
+    result = [_rate(row, instructor) for row in rows.values()]
     result.sort(key=lambda r: (r["counted"] == 0, -(r["fail_rate"] or 0.0), -r["failed"], r["order"]))
     return result
+
+
+def _count(row: dict[str, Any], check: CheckResult, exercise_not_graded: bool) -> None:
+    if check.status == "skipped":
+        row["skipped"] += 1
+    elif exercise_not_graded:
+        row["ungraded"] += 1
+    elif check.status == "passed":
+        row["passed"] += 1
+    else:
+        row["failed"] += 1
+        row["categories"][short(check.category, 200) or check.status] += 1
+        row["reasons"][short(check.message, 300) or check.status] += 1
+
+
+def _rate(row: dict[str, Any], instructor: bool) -> dict[str, Any]:
+    counted = row["passed"] + row["failed"]
+    category, category_count = (row["categories"].most_common(1) or [("", 0)])[0]
+    if row["hidden"] and not instructor:  # a hidden check's messages are for instructors only
+        reason, reason_count = category, category_count
+    else:
+        reason, reason_count = (row["reasons"].most_common(1) or [("", 0)])[0]
+    return {
+        **{k: row[k] for k in ("id", "title", "exercise", "hidden", "passed", "failed", "skipped", "ungraded", "order")},
+        "anchor": f"check-row-{row['order'] + 1}",
+        "counted": counted,
+        "not_run": counted == 0 and row["ungraded"] == 0,
+        "pass_rate": percent(row["passed"], counted),
+        "fail_rate": percent(row["failed"], counted),
+        "reason": reason, "reason_count": reason_count, "category": category,
+        "categories": sorted(row["categories"].items(), key=lambda item: (-item[1], item[0])),
+    }
 
 
 # ---------------------------------------------------------------------------- rendering
@@ -459,24 +635,46 @@ def render_submission_page(run: RunResult, submission: SubmissionResult, instruc
     )
 
 
-def render_dashboard(run: RunResult, names: list[str] | None = None, instructor: bool = False) -> str:
+def render_dashboard(run: RunResult, names: list[str] | None = None, instructor: bool = False, companions: list[dict[str, str]] | None = None) -> str:
+    """The class dashboard; `companions` are the run's other outputs to link ({"label", "href"})."""
     names = names if names is not None else page_names(s.id for s in run.submissions)
     template = environment().get_template("index.html.j2")
-    return template.render(run=run_view(run), dashboard=dashboard_view(run, names, instructor), instructor=instructor)
+    view = dashboard_view(run, names, instructor, companions)
+    return template.render(run=run_view(run), dashboard=view, instructor=instructor)
 
 
-def write_html(run: RunResult, directory: Path, instructor: bool = False) -> list[Path]:
-    """One page per submission in `directory` and, for more than one, `index.html`; returns the paths."""
+def companion_links(directory: Path, outputs: dict[str, Path | None]) -> list[dict[str, str]]:
+    """Links from `directory` to the run's other outputs (label -> path; None: not written).
+
+    Relative, so that the folder of outputs can be moved or served as a whole; percent-
+    encoded, so that no file name can become a scheme ("javascript:") or break the URL.
+    """
+    links = []
+    for label, path in outputs.items():
+        if path is None:
+            continue
+        relative = os.path.relpath(Path(path).resolve(), Path(directory).resolve())
+        links.append({"label": label, "name": Path(path).name, "href": urllib.parse.quote(Path(relative).as_posix())})
+    return links
+
+
+def write_html(run: RunResult, directory: Path, instructor: bool = False, companions: dict[str, Path | None] | None = None) -> list[Path]:
+    """One page per submission in `directory` and, for more than one, `index.html`; returns the paths.
+
+    With a dashboard, every submission's page links back to it. `companions` (label ->
+    path, e.g. {"JSON": results.json}) are the run's other outputs, linked from the dashboard.
+    """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     names = page_names(s.id for s in run.submissions)
     batch = len(run.submissions) > 1
     written = []
     for submission, name in zip(run.submissions, names):
-        page = render_submission_page(run, submission, instructor, index_href="index.html" if batch and instructor else None)
+        page = render_submission_page(run, submission, instructor, index_href="index.html" if batch else None)
         written.append(_write(directory / name, page))
     if batch:
-        written.append(_write(directory / "index.html", render_dashboard(run, names, instructor)))
+        links = companion_links(directory, companions or {})
+        written.append(_write(directory / "index.html", render_dashboard(run, names, instructor, links)))
     return written
 
 
