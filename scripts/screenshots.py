@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Remake the README's screenshots (docs/images/submission.png and dashboard.png).
 
-They are taken by the HTML tests' screenshot step, from pages rendered for a real graded
-batch, in headless Chromium (`apt-get install chromium`):
+They are taken by the HTML tests' screenshot step in headless Chromium (`apt-get install
+chromium`): the submission page from a real graded batch, the dashboard from the tests'
+class of 300 synthetic learners (built from real gradings of solutions/ and exercises/),
+the size a course has, so that the picture shows what an instructor of 300 sees.
 
     python scripts/screenshots.py
 """

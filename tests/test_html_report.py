@@ -16,6 +16,7 @@ import dataclasses
 import importlib.util
 import json
 import os
+import random
 import re
 import subprocess
 import sys
@@ -27,7 +28,9 @@ from bs4 import BeautifulSoup
 
 from cdp import Browser, CDPError, find_chromium
 from conftest import EXERCISES, make_submission, mutate, grade
-from grader.report.html import page_names, render_dashboard, render_submission_page, write_html
+from grader.report.gradebook_csv import write_gradebook
+from grader.report.html import DEVICE_SUFFIX, base_id, companion_links, page_names, render_dashboard, render_submission_page, write_html
+from grader.report.json_report import write_json
 from grader.results import CheckResult, ExerciseResult, Location, RunResult, SubmissionResult
 
 CRAFTED_ID = '"><script>window.pwned=1</script><img src=x onerror="window.pwned=2">'
@@ -587,8 +590,8 @@ def test_in_a_browser(browser, name, view, pages, instructor_pages, screenshots)
         page.close()
 
 
-def test_readme_screenshots(browser, pages):
-    """With GRADER_SCREENSHOTS=DIR, the README's pictures: a submission page and the dashboard."""
+def test_readme_screenshots(browser, pages, class_pages):
+    """With GRADER_SCREENSHOTS=DIR, the README's pictures: a submission page and the dashboard of 300."""
     target = os.environ.get("GRADER_SCREENSHOTS")
     if not target:
         pytest.skip("GRADER_SCREENSHOTS is not set (scripts/screenshots.py sets it)")
@@ -596,8 +599,8 @@ def test_readme_screenshots(browser, pages):
     try:
         page.load(pages["carol"].as_uri())
         page.screenshot(Path(target) / "submission.png", width=960, max_height=1500)
-        page.load(pages["(dashboard)"].as_uri())
-        page.screenshot(Path(target) / "dashboard.png", width=960, max_height=1300)
+        page.load(class_pages["(dashboard)"].as_uri())
+        page.screenshot(Path(target) / "dashboard.png", width=960, max_height=1400)
     finally:
         page.close()
 
@@ -640,3 +643,241 @@ def test_the_pages_say_how_the_run_was_isolated():
     used = {"landlock_abi": 7, "seccomp": True, "namespaces": False, "cgroups": False, "subreaper": True}
     assert isolation_summary({"tier": "kernel-features", "used": used}) == "kernel-features (Landlock, seccomp)"
     assert isolation_summary({}) == ""
+
+
+# ---------------------------------------------------------------------------------- a class of 300
+
+CLASS_SIZE = 300
+CATEGORY_MESSAGES = {  # failures a synthetic learner gets, in the grader's categories and words
+    "wrong values": "forward(x) has wrong values: 12 of 12 entries differ (largest difference 0.75 at (0, 1)).",
+    "wrong shape": "the result has shape torch.Size([3, 4]), expected (4, 3).",
+    "wrong device": "the result is on device cpu, expected meta: create no tensor on a fixed device.",
+    "not a tensor": "the result should be a tensor, but it is a list.",
+}
+
+
+def missing_file(exercise: ExerciseResult) -> ExerciseResult:
+    """The exercise as the grader reports it when its file was not handed in (see carol's custom_dataset)."""
+    error = f"file not found: expected {exercise.name}.py (or {exercise.name}.ipynb) in the submission directory."
+    checks = [c if c.status == "skipped" else dataclasses.replace(c, status="error", message=error, category="file not found", location=None, detail=None, output="")
+              for c in exercise.checks]
+    return ExerciseResult(exercise.name, checks, error=error)
+
+
+def with_bugs(exercise: ExerciseResult, rng: random.Random) -> ExerciseResult:
+    """A correct exercise with one to three of its checks failed, now and then on the meta device only."""
+    ran = sorted({base_id(c.id) for c in exercise.checks if c.status == "passed"})
+    broken = set(rng.sample(ran, rng.randint(1, min(3, len(ran)))))
+    only_meta = rng.random() < 0.3
+    category = rng.choice(sorted(CATEGORY_MESSAGES))
+    checks = []
+    for check in exercise.checks:
+        hit = base_id(check.id) in broken and check.status == "passed" and (not only_meta or check.device in (None, "meta"))
+        checks.append(dataclasses.replace(check, status="failed", message=CATEGORY_MESSAGES[category], category=category) if hit else check)
+    return ExerciseResult(exercise.name, checks)
+
+
+def synthetic_class(full: SubmissionResult, stub: SubmissionResult, count: int = CLASS_SIZE, seed: int = 14) -> RunResult:
+    """`count` learners whose exercises are each correct, the stub, buggy, or missing their file.
+
+    Built from two real gradings (the solutions and the stubs) rather than by grading 300
+    directories, so the check ids, titles, devices and messages are the grader's own and the
+    fixture takes seconds; a few learners time out.
+    """
+    rng = random.Random(seed)
+    stubs = {e.name: e for e in stub.exercises}
+    submissions = []
+    for index in range(count):
+        exercises = []
+        for exercise in full.exercises:
+            roll = rng.random()
+            if roll < 0.07:
+                exercises.append(missing_file(exercise))
+            elif roll < 0.17:
+                exercises.append(copy.deepcopy(stubs[exercise.name]))
+            elif roll < 0.55:
+                exercises.append(with_bugs(exercise, rng))
+            else:
+                exercises.append(copy.deepcopy(exercise))
+        if index % 97 == 5 and not exercises[0].error:  # now and then a forward that loops forever
+            exercises[0].checks = [dataclasses.replace(c, status="failed", category="timed out", message="timed out after 5 s (an endless loop, or far too slow?).")
+                                   if base_id(c.id).endswith(".forward") and c.status != "skipped" else c for c in exercises[0].checks]
+        name = f"learner{index + 1:03d}"
+        submissions.append(SubmissionResult(id=name, path=f"/class/{name}", exercises=exercises, duration_s=round(rng.uniform(1.5, 4.0), 1)))
+    return RunResult(submissions=submissions, grader_version="0.1.0", torch_version="2.13.0+cpu", devices=["cpu"], started_at="2026-11-27T09:30:00+00:00")
+
+
+@pytest.fixture(scope="module")
+def class_run(graded) -> RunResult:
+    return synthetic_class(graded["alice"], graded["bob"])
+
+
+@pytest.fixture(scope="module")
+def class_pages(class_run, tmp_path_factory) -> dict[str, Path]:
+    """The 300 learners' pages and dashboard in out/html, beside the run's JSON and CSV in out/."""
+    out = tmp_path_factory.mktemp("html-class-300")
+    write_json(class_run, out / "results.json")
+    write_gradebook(class_run, out / "grades.csv")
+    write_html(class_run, out / "html", companions={"JSON": out / "results.json", "CSV": out / "grades.csv", "JUnit": None})
+    names = page_names(s.id for s in class_run.submissions)
+    return {**{s.id: out / "html" / name for s, name in zip(class_run.submissions, names)}, "(dashboard)": out / "html" / "index.html"}
+
+
+@pytest.fixture(scope="module")
+def class_dashboard(class_pages) -> BeautifulSoup:
+    return soup(class_pages["(dashboard)"])
+
+
+def matrix_cells(page: BeautifulSoup) -> tuple[list[str], dict[str, list]]:
+    """The matrix's column titles, and per learner id the cell under each column (colspans expanded)."""
+    titles = [a["title"] for a in page.select("table.matrix thead tr.names th a")]
+    rows = {}
+    for tr in page.select("table.matrix tbody tr"):
+        cells = []
+        for td in tr.find_all("td")[1:]:  # after the score
+            cells += [td] * int(td.get("colspan", 1))
+        assert len(cells) == len(titles)
+        rows[text(tr.th)] = cells
+    return titles, rows
+
+
+def test_class_dashboard_is_under_two_megabytes(class_pages, class_run):
+    size = class_pages["(dashboard)"].stat().st_size
+    print(f"dashboard of {len(class_run.submissions)} submissions: {size:,} bytes")
+    assert size < 2_000_000
+
+
+def test_class_matrix_shows_who_failed_what(class_run, class_dashboard, class_pages):
+    titles, rows = matrix_cells(class_dashboard)
+    column = {title: i for i, title in enumerate(titles)}
+    assert len(rows) == CLASS_SIZE and len(titles) == len(set(titles))
+    seen = Counter()
+    for submission, name in zip(class_run.submissions, page_names(s.id for s in class_run.submissions)):
+        cells = rows[submission.id]
+        anchors = {id(c): f"check-{n}" for n, c in enumerate((c for e in submission.exercises for c in e.checks), start=1)}
+        for index, exercise in enumerate(submission.exercises):
+            variants: dict[str, list[CheckResult]] = {}
+            for check in exercise.checks:
+                variants.setdefault(DEVICE_SUFFIX.sub("", check.title), []).append(check)
+            for title, group in variants.items():
+                if title not in column:  # not run in any submission: no column
+                    assert all(c.status == "skipped" for c in group)
+                    continue
+                cell = cells[column[title]]
+                failing = [c for c in group if c.status in ("failed", "error")]
+                if exercise.error:
+                    seen["not graded"] += 1
+                    assert text(cell) == "file not found" and cell.a["href"] == f"{name}#exercise-{index + 1}"
+                elif failing:
+                    seen["failed"] += 1
+                    assert cell["class"] == ["f"] and text(cell).startswith("✗") and cell.a["href"] == f"{name}#{anchors[id(failing[0])]}"
+                    if len(failing) < len([c for c in group if c.status != "skipped"]):
+                        seen["some devices"] += 1
+                        assert text(cell) == "✗M" and cell.a["aria-label"] == "failed on meta"
+                else:
+                    seen["passed"] += 1
+                    assert cell["class"] == ["p"] and text(cell) == "✓" and cell.a is None
+    assert min(seen.values()) > 10, seen
+    # the links land on a card of the learner's page
+    first = class_run.submissions[0]
+    page = soup(class_pages[first.id])
+    for link in [cell.a for cell in rows[first.id] if cell.a is not None]:
+        assert page.find(id=link["href"].split("#")[1]) is not None
+
+
+def test_class_averages_at_the_top(class_run, class_dashboard):
+    header = class_dashboard.find("header")
+    mean = sum(s.score for s in class_run.submissions) / CLASS_SIZE
+    assert f"Average score {mean:.2f}".rstrip("0").rstrip(".") in text(header)
+    rows = header.select("table tbody tr")
+    assert [text(r.th) for r in rows] == [e.name for e in class_run.submissions[0].exercises]
+    for row, name in zip(rows, (text(r.th) for r in rows)):
+        results = [e for s in class_run.submissions for e in s.exercises if e.name == name]
+        shown, maximum = text(row.td).split(" (")[0].split(" / ")
+        assert abs(float(shown) - sum(e.score for e in results) / len(results)) < 0.005
+        assert float(maximum) == results[0].max_score
+        full = sum(1 for e in results if e.score == e.max_score)
+        assert text(row.select("td")[1]) == f"{full} of {CLASS_SIZE}"
+
+
+def test_class_missing_files_are_counted_apart(class_run, class_dashboard):
+    header_rows = {text(r.th): r for r in class_dashboard.find("header").select("table tbody tr")}
+    by_exercise = check_rows(class_dashboard)
+    for name, rows in by_exercise.items():
+        results = [e for s in class_run.submissions for e in s.exercises if e.name == name]
+        missing = sum(1 for e in results if e.error)
+        assert missing > 5
+        assert text(header_rows[name].select("td")[2]) == f"{missing} file not found"
+        section = class_dashboard.find("h3", id=re.compile("checks-")).find_parent("section").find_parent("section")
+        note = next(p for p in section.select("p.not-graded") if p.find_previous("h3").find("span").get_text() == name)
+        assert f"Not graded in {missing} of {CLASS_SIZE} submissions: file not found {missing}" in text(note)
+        for row in rows:  # each check counts only the submissions whose exercise was graded
+            assert "file not found" not in text(row)
+            counted = int(re.search(r"\((\d+) of (\d+)\)", text(row.select("td")[0])).group(2))
+            assert counted == CLASS_SIZE - missing
+    # checks never run (no GPU) are one line, not rows
+    assert "checks were not run in any submission (no GPU)" in text(class_dashboard)
+
+
+def test_class_links_to_the_outputs_and_back(class_pages, class_dashboard):
+    files = {a.get_text(): a["href"] for a in class_dashboard.select("header p.files a")}
+    assert files == {"results.json": "../results.json", "grades.csv": "../grades.csv"}
+    for href in files.values():
+        assert (class_pages["(dashboard)"].parent / href).is_file()
+    back = '<nav class="back" aria-label="Class"><a href="index.html">'
+    assert all(back in path.read_text() for key, path in class_pages.items() if key != "(dashboard)")
+    assert soup(class_pages["learner001"]).select_one("nav.back a")["href"] == "index.html"
+
+
+def test_companion_links_cannot_become_a_scheme(tmp_path):
+    (tmp_path / "html").mkdir()
+    links = companion_links(tmp_path / "html", {"JSON": tmp_path / "javascript:alert(1).json", "CSV": None})
+    assert [link["href"] for link in links] == ["../javascript%3Aalert%281%29.json"]
+
+
+def table_width_errors(page: BeautifulSoup) -> list[str]:
+    """The Nu HTML checker's table model (vnu 24.x, nu.validator.checker.table.Table): a row
+    wider or narrower than the columns its colgroups establish is an error. Rowspans carry."""
+    errors = []
+    for table in page.find_all("table"):
+        groups = table.find_all("colgroup", recursive=False)
+        width = sum(int(g.get("span", 1)) for g in groups) if groups else None
+        for section in table.find_all(["thead", "tbody", "tfoot"], recursive=False):
+            carried: list[int] = []  # rows left for each earlier cell with a rowspan
+            for tr in section.find_all("tr", recursive=False):
+                cells = tr.find_all(["th", "td"], recursive=False)
+                row = len(carried) + sum(int(c.get("colspan", 1)) for c in cells)
+                width = row if width is None else width
+                if row != width:
+                    errors.append(f"a row {row} columns wide in a table of {width}: {text(tr)[:60]}")
+                carried = [n - 1 for n in carried if n > 1] + [int(c["rowspan"]) - 1 for c in cells if int(c.get("rowspan", 1)) > 1]
+    return errors
+
+
+def test_class_dashboard_keeps_the_nu_checker_rules(class_dashboard, class_pages):
+    for page in (class_dashboard, soup(class_pages["learner001"])):
+        assert nu_table_role_errors(page) == [] and table_width_errors(page) == []
+    broken = BeautifulSoup("<table><colgroup span='3'></colgroup><tbody><tr><td>1</td><td>2</td></tr></tbody></table>", "html.parser")
+    assert table_width_errors(broken)
+
+
+def test_class_dashboard_in_a_browser(browser, class_pages):
+    """300 learners × 40 columns: loads with no error, axe clean, the matrix's headers stay in view, 320 px."""
+    path = class_pages["(dashboard)"]
+    page = browser.page()
+    try:
+        loaded = page.load(path.as_uri(), width=1000, height=900)
+        assert loaded["errors"] == [] and loaded["requests"] == [path.as_uri()]
+        serious = [v for v in axe_violations(page) if v["impact"] in ("serious", "critical")]
+        assert serious == [], json.dumps(serious, indent=1)
+        # scrolled down and right inside its box, the matrix keeps its header row and learner column in view
+        moved = page.evaluate(
+            "(() => { const w = document.querySelector('.matrix-wrap'); w.scrollTop = 3000; w.scrollLeft = 400;"
+            " const box = w.getBoundingClientRect(), head = w.querySelector('thead tr.names th').getBoundingClientRect(),"
+            " first = w.querySelector('thead tr.groups th.g').getBoundingClientRect(), name = w.querySelector('tbody tr:nth-child(150) th').getBoundingClientRect();"
+            " return [w.scrollTop, first.top - box.top, head.top - first.bottom, name.left - box.left]; })()")
+        assert moved[0] > 2000 and abs(moved[1]) <= 2 and abs(moved[2]) <= 2 and abs(moved[3]) <= 2, moved
+        page.viewport(320, 640, mobile=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    finally:
+        page.close()
