@@ -521,7 +521,8 @@ def test_cli_writes_html(tmp_path):
     make_submission(root / "alice")
     make_submission(root / "zed<b>", {"my_linear.py": mutate("my_linear", "y = y + self.bias", "y = y - self.bias")})
     out = tmp_path / "html"
-    completed = subprocess.run([sys.executable, "-m", "grader", str(root), "--exercise", "my_linear", "--html", str(out), "--instructor", "-q"],
+    completed = subprocess.run([sys.executable, "-m", "grader", str(root), "--exercise", "my_linear", "--html", str(out), "--instructor", "-q",
+                                "--json", str(tmp_path / "results.json"), "--csv", str(tmp_path / "grades.csv")],
                                capture_output=True, text=True, timeout=300)
     assert completed.returncode == 1, completed.stdout + completed.stderr
     names = sorted(p.name for p in out.iterdir())
@@ -531,6 +532,7 @@ def test_cli_writes_html(tmp_path):
     zed = soup(out / page_names(["zed<b>"])[0])
     assert "instructor view" in text(zed.header) and zed.select("li.check.failed") and not zed.find("b")
     assert zed.select_one("nav.back a")["href"] == "index.html"
+    assert [a["href"] for a in dashboard.select("header p.files a")] == ["../results.json", "../grades.csv"]  # written by the same run
 
 
 # ---------------------------------------------------------------------------------- in a browser
