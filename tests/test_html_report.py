@@ -812,7 +812,7 @@ def test_class_missing_files_are_counted_apart(class_run, class_dashboard):
         assert text(header_rows[name].select("td")[2]) == f"{missing} file not found"
         section = class_dashboard.find("h3", id=re.compile("checks-")).find_parent("section").find_parent("section")
         note = next(p for p in section.select("p.not-graded") if p.find_previous("h3").find("span").get_text() == name)
-        assert f"Not graded in {missing} of {CLASS_SIZE} submissions: file not found {missing}" in text(note)
+        assert f"Not graded in {missing} of {CLASS_SIZE} submissions: file not found ({missing})" in text(note)
         for row in rows:  # each check counts only the submissions whose exercise was graded
             assert "file not found" not in text(row)
             counted = int(re.search(r"\((\d+) of (\d+)\)", text(row.select("td")[0])).group(2))
