@@ -69,7 +69,7 @@ MUTANTS = [
     M("my_linear", ML_BIAS, "self.bias = nn.Parameter(torch.randn(1, out_features))",
       ["my_linear.init_bias"], "shape", ["my_linear.init_weights", "my_linear.forward[cpu]"], id="ml-bias-shape-1-out"),
     M("my_linear", "self.in_features = in_features", "self.in_features = out_features",
-      ["my_linear.init_sizes"], "in_features should be the int 4", ["my_linear.init_weights"], id="ml-in-features-swapped"),
+      ["my_linear.init_sizes"], "in_features should be 4", ["my_linear.init_weights"], id="ml-in-features-swapped"),
     M("my_linear", ML_WEIGHTS, "self.weights = nn.Parameter(torch.zeros(in_features, out_features))",
       ["my_linear.init_random_reproducible"], "randomly", ["my_linear.init_weights", "my_linear.forward[cpu]"], id="ml-zeros-init"),
     M("my_linear", ML_WEIGHTS,

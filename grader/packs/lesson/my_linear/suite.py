@@ -18,7 +18,7 @@ def test_init_sizes(learner: LearnerClient):
     built = learner.probe("construct", in_features=IN, out_features=OUT, bias=True, seed=0)
     for name, value in (("in_features", IN), ("out_features", OUT)):
         if type(built[name]) is not int or built[name] != value:
-            fail(f"MyLinear({IN}, {OUT}).{name} should be the int {value}, as given, but it is {describe_value(built[name])}.")
+            fail(f"MyLinear({IN}, {OUT}).{name} should be {value} (the int given), but it is {describe_value(built[name])}.")
 
 
 @check("weights is an nn.Parameter of shape (in_features, out_features)")
