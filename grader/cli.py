@@ -196,7 +196,9 @@ def run_command(paths: tuple[Path, ...], exercise_names: tuple[str, ...], json_p
         spec = ExecutorSpec.parse(executor_text)
     except ExecutorSpecError as exc:
         raise click.UsageError(str(exc)) from None
-    store = _open_store(default_store(json_path, store_dir), spec)
+    # A store where something may resume from it: a batch, --resume itself, another executor (not a learner's own `grade .` in CI)
+    wants_store = store_dir is not None or resume or len(submissions) > 1 or spec.kind != "local"
+    store = _open_store(default_store(json_path, store_dir) if wants_store else None, spec)
     if spec.kind == "slurm":  # grader/executors/slurm.py: submit the array and the render job, then return
         from grader.executors import slurm
 
