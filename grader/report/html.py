@@ -432,7 +432,7 @@ LABEL_MAX_CHARS = 18
 
 
 def base_id(check_id: str) -> str:
-    """A check's id without its device ("my_linear.forward[cpu]" -> "my_linear.forward")."""
+    """A check's id without its device ("NAME.forward[cpu]" -> "NAME.forward")."""
     return DEVICE_SUFFIX.sub("", check_id)
 
 
