@@ -136,14 +136,19 @@ def describe_exception(exc: BaseException, submission_dir: str) -> dict[str, Any
 
 
 def where_defined(obj: Any, submission_dir: str) -> dict[str, Any] | None:
-    """File and line where a learner's function or class is defined, if it is theirs."""
+    """File and line where a learner's function or class is defined, if it is theirs.
+
+    Asked before every call into learner code, so the file is checked first and a function's
+    line read from its code object: parsing torch's own source for `module.to` took 1.5 ms.
+    """
     try:
         target = inspect.unwrap(obj)
-        filename = inspect.getsourcefile(target)
-        _, line = inspect.getsourcelines(target)
-    except (TypeError, OSError, ValueError):
-        return None
-    if not filename or not _in_submission(filename, submission_dir):
+        code = getattr(target, "__code__", None)
+        filename = code.co_filename if code is not None else inspect.getsourcefile(target)
+        if not filename or not _in_submission(filename, submission_dir):
+            return None
+        line = code.co_firstlineno if code is not None else inspect.getsourcelines(target)[1]
+    except (TypeError, OSError, ValueError, AttributeError):
         return None
     return {"file": os.path.relpath(os.path.realpath(filename), submission_dir), "line": max(line, 1)}
 
