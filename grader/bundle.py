@@ -128,7 +128,7 @@ def _bundled_pyproject(data: list[str]) -> str:
     """`data`: the package's files that are not modules (templates, schemas, the packs' files)."""
     quoted = lambda items: "[" + ", ".join(f'"{item}"' for item in items) + "]"  # noqa: E731
     return "\n".join([
-        "# Written by `grade bundle gradescope`: the grader's own source, pinned to this version.",
+        "# Written by `grade bundle gradescope` or `grade init`: the grader's own source, pinned to this version.",
         "[build-system]",
         'requires = ["setuptools>=68"]',
         'build-backend = "setuptools.build_meta"',

@@ -120,7 +120,7 @@ def main() -> None:
 @click.option("--github/--no-github", "github_flag", default=None, help="GitHub Actions and Classroom: step output `result` for the Classroom reporter, ::error annotations, a job summary.  [default: on when GITHUB_ACTIONS=true]")
 @click.option("--gradescope", "gradescope_path", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Write Gradescope's results.json to this file (one submission).")
 @click.option("--junit", "junit_path", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Write a JUnit XML report (GitLab, Jenkins) to this file.")
-@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Write a Canvas gradebook CSV to this file: a row per submission, a column per exercise and the total.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Write a Canvas gradebook CSV to this file: a Points Possible row, a row per submission, and the total (or the exercises named with --csv-column).")
 @click.option("--csv-column", "csv_columns", multiple=True, metavar="NAME=TITLE", help="Title of an exercise's column (or `total`'s) in the CSV, e.g. 'total=HW3 (48213)' for a Canvas assignment id (repeatable).")
 @click.option("--csv-id", type=click.Choice(list(ID_COLUMNS)), default="sis-login", show_default=True, help="The Canvas column that gets each submission's directory name.")
 @click.option("--pages", "pages_dir", type=click.Path(file_okay=False, path_type=Path), help="Write each submission's feedback page, DIR/<id>.md (Markdown), into this directory.")
