@@ -51,7 +51,7 @@ _WHERE = {
     "Raised": "grader.feedback", "describe_error": "grader.feedback", "error_category": "grader.feedback", "location_of": "grader.feedback",
     "sanitize_error": "grader.session",
     # both sides
-    "build_loader": "grader.probes.loader_options",
+    "build_loader": "grader.loader_options",
     # worker side
     "Learner": "grader.worker.learner", "LearnerError": "grader.worker.learner", "ProbeFailure": "grader.worker.learner",
     "build": "grader.probes", "set_attribute": "grader.probes", "optional_attribute": "grader.probes", "parameter": "grader.probes",
@@ -83,7 +83,7 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time, __getattr__ abo
     from grader.observations import TensorObservation  # noqa: F401
     from grader.oracles import autograd_gradients, reference_batches  # noqa: F401
     from grader.probes import blank_instance, build, optional_attribute, parameter, set_attribute, shares_memory  # noqa: F401
-    from grader.probes.loader_options import build_loader  # noqa: F401
+    from grader.loader_options import build_loader  # noqa: F401
     from grader.session import sanitize_error  # noqa: F401
     from grader.worker.devices import running_on  # noqa: F401
     from grader.worker.learner import Learner, LearnerError, ProbeFailure  # noqa: F401

@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 import torch
 
-from grader.probes.loader_options import build_loader
+from grader.loader_options import build_loader
 
 
 def autograd_gradients(fn: Callable[..., torch.Tensor], *inputs: torch.Tensor,

@@ -173,7 +173,7 @@ def readable_paths(grader_dir: Path, submission_dirs_root: Iterable[str] = (), h
     roots |= {Path(sys.executable).parent, Path(os.path.realpath(sys.executable)).parent}
     allowed = sorted({path for root in roots for path in _allow_except(root, forbidden)})
     worker_side = [grader_dir / "__init__.py", grader_dir / "protocol.py", grader_dir / "worker", grader_dir / "probes",
-                   grader_dir / "exercises.py", grader_dir / "pack.py", grader_dir / "authoring.py", *(Path(p).resolve() for p in worker_side)]
+                   grader_dir / "exercises.py", grader_dir / "pack.py", grader_dir / "authoring.py", grader_dir / "loader_options.py", *(Path(p).resolve() for p in worker_side)]
     etc = [f"/etc/{name}" for name in ETC_FILES]
     system = ["/proc", "/sys", "/dev/urandom", "/dev/random", "/dev/zero", "/dev/full"]
     return allowed + [str(p) for p in worker_side] + etc + system

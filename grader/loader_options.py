@@ -1,5 +1,7 @@
 """DataLoader options described as plain data, so that judge and worker build the same loader.
 
+A neutral module: the judge imports it without importing any worker code.
+
 The judge builds its reference loader over a plain list of samples; the worker builds one
 over the learner's dataset. Collate functions live at module level so that the "spawn"
 start method can pickle them.
