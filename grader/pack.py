@@ -225,7 +225,7 @@ def check(pack: Pack) -> list[Any]:
         raise PackError(_first_suite(str(exc), pack), str(exc)) from None
     for exercise in pack.exercises:
         if not any(c.exercise == exercise.name for c in checks):
-            raise PackError(exercise.suite, f"no check: mark at least one test with @check (grader.authoring)")
+            raise PackError(exercise.suite, "no check: mark at least one test with @check (grader.authoring)")
     ids = {c.id.split("[", 1)[0] for c in checks}
     for key in pack.points:
         if key not in ids:

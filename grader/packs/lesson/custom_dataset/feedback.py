@@ -5,7 +5,6 @@ mistake, or None. The active pack's rules are tried before the grader's generic 
 """
 from __future__ import annotations
 
-import re
 
 from grader.authoring import Raised
 
