@@ -33,8 +33,6 @@ def load_probes(pack_root: str | None) -> None:
 
 def handle(request: dict[str, Any], learner: Learner) -> dict[str, Any]:
     op = request.get("op")
-    if op == "ping":
-        return {"ok": True, "value": {"pid": os.getpid()}}
     if op == "load":
         module = learner.module(request["exercise"])
         names = sorted(n for n, v in vars(module).items() if isinstance(v, type) and v.__module__ == module.__name__)
