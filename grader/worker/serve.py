@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import faulthandler
 import io
-import os
 import signal
 import sys
 import time
