@@ -36,6 +36,8 @@ import pytest
 
 from grader.worker import sandbox
 
+pytestmark = pytest.mark.redteam
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).resolve().parent / "redteam"
 DRIVER = CORPUS / "_judge.py"
