@@ -43,19 +43,25 @@ def clone(value: Any) -> Any:
     return value
 
 
+def aliases(model: Any) -> list[str]:
+    """Which of self.grads' tensors share memory with w or b ("grads['dw'] and w"): an alias, not a copy."""
+    grads = optional_attribute(model, "grads")
+    if type(grads) is not dict:
+        return []
+    return [f"grads[{key!r}] and {name}" for key in ("dw", "db") for name in ("w", "b")
+            if shares_memory(grads.get(key), optional_attribute(model, name))]
+
+
 def probe_construct(learner: Learner, dim: int, lr: Any, device: str | None) -> dict[str, Any]:
     model = construct(learner, dim, lr, device)
     grads = optional_attribute(model, "grads")
     w, b = optional_attribute(model, "w"), optional_attribute(model, "b")
-    aliases = []
-    if type(grads) is dict:
-        aliases = [f"grads[{key!r}] and {name}" for key in ("dw", "db") for name, t in (("w", w), ("b", b)) if shares_memory(grads.get(key), t)]
     names, module_error = [], None
     try:  # fails when super().__init__() was forgotten; only the check that needs a working nn.Module reads it
         names = learner.call(f"{CLASS}.named_parameters()", lambda: [n for n, _ in model.named_parameters()]) if isinstance(model, torch.nn.Module) else []
     except LearnerError as exc:
         module_error = {"kind": "exception", "during": exc.during, **exc.info}
-    return {"w": w, "b": b, "lr": optional_attribute(model, "lr"), "grads": grads, "parameter_names": names, "aliases": aliases, "module_error": module_error}
+    return {"w": w, "b": b, "lr": optional_attribute(model, "lr"), "grads": grads, "parameter_names": names, "aliases": aliases(model), "module_error": module_error}
 
 
 def probe_sigmoid(learner: Learner, z: torch.Tensor, device: str) -> Any:
@@ -80,11 +86,7 @@ def probe_backward(
         for _ in range(calls):
             returned = learner.call(f"{CLASS}.backward", model.backward, x.to(device), yhat.to(device), y.to(device))
             grads.append(clone(optional_attribute(model, "grads")))
-    after = optional_attribute(model, "grads")
-    aliases = []
-    if type(after) is dict:
-        aliases = [f"grads[{key!r}] and {name}" for key in ("dw", "db") for name in ("w", "b") if shares_memory(after.get(key), optional_attribute(model, name))]
-    return {"grads": grads[-1], "first": grads[0], "returned": returned, "aliases": aliases}
+    return {"grads": grads[-1], "first": grads[0], "returned": returned, "aliases": aliases(model)}
 
 
 def probe_optimize(learner: Learner, w: torch.Tensor, b: torch.Tensor, dw: torch.Tensor, db: torch.Tensor, lr: Any, device: str) -> dict[str, Any]:
